@@ -1,18 +1,53 @@
 """check(tree, lines, settings) -> diagnostics: one walk, pure, no flake8 import.
 
-(Interface stub while the semantic model lands; see semantic/ and rules/.)
+Used by the flake8 adapter, the CLI and the fixer alike.
 """
 from __future__ import annotations
 
 import ast
+import sys
 from typing import List, Sequence
 
 from .diagnostics import Diagnostic
+from .rules.motor import MotorFamily
+from .semantic.model import Walker
 from .settings import DEFAULT_SETTINGS, Settings
 
 # Codes whose logic exists; the CLI, docs and tests treat the others as not yet available.
-IMPLEMENTED_CODES: frozenset = frozenset()
+IMPLEMENTED_CODES: frozenset = frozenset(
+    {"PMA101", "PMA102", "PMA103", "PMA104", "PMA105", "PMA106", "PMA107", "PMA108", "PMA109", "PMA110", "PMA111"}
+)
+
+# Every rule needs evidence that names the driver (an import of pymongo, gridfs or motor, or a
+# configured factory). A module whose text never mentions one cannot produce a finding, so it is
+# not walked: most files of a project are like that, and this keeps flake8 fast on them.
+_EVIDENCE_WORDS = ("mongo", "motor", "gridfs")
+
+# The walk recurses once per nesting level; the model stops descending at MAX_DEPTH, and this
+# makes sure the interpreter allows that much, whatever limit the host process set.
+_RECURSION_HEADROOM = 4000
+
+
+def _may_have_evidence(lines: Sequence[str], settings: Settings) -> bool:
+    words = _EVIDENCE_WORDS + tuple(f.rpartition(":")[2].rpartition(".")[2].lower()
+                                    for f in settings.extra_factories)
+    text = "".join(lines).lower()
+    return any(word in text for word in words)
 
 
 def check(tree: ast.AST, lines: Sequence[str], settings: Settings = DEFAULT_SETTINGS) -> List[Diagnostic]:
-    return []
+    if not _may_have_evidence(lines, settings):
+        return []
+    walker = Walker(tree, lines, settings, families=_families())
+    limit = sys.getrecursionlimit()
+    if limit < _RECURSION_HEADROOM:
+        sys.setrecursionlimit(_RECURSION_HEADROOM)
+    try:
+        return walker.run()
+    finally:
+        if limit < _RECURSION_HEADROOM:
+            sys.setrecursionlimit(limit)
+
+
+def _families() -> list:
+    return [MotorFamily()]

@@ -1,0 +1,911 @@
+"""The semantic model: one walk over the tree that knows which expressions are driver objects.
+
+``Walker.run()`` visits every node once. Expressions are evaluated bottom-up (``expr`` returns the
+value of a node); statements update the current scope's environment, so a name's value is that of
+its latest binding on the path. Branches are walked on copies of the environment and merged where
+they join. Function bodies are deferred to the end of the module (so they see later globals), and
+walked earlier on demand when another function needs their return value or a class needs to know
+what its methods store in ``self.x``. Rules subscribe to events (import, call, attribute, await,
+iteration, ...) through ``rules.base.Family`` and read values from the walker; nothing is ever
+written to the AST.
+"""
+from __future__ import annotations
+
+import ast
+from typing import Callable, Dict, Iterable, List, Optional, Sequence
+
+from ..diagnostics import Diagnostic, Fix
+from ..rules.registry import Rule
+from ..settings import Settings
+from . import kinds
+from .scope import Scope
+from .values import (
+    CONFLICT,
+    NONE,
+    ClassInfo,
+    ClassRef,
+    Conflict,
+    FuncRef,
+    FunctionInfo,
+    Instance,
+    ListOf,
+    Method,
+    Module,
+    Obj,
+    Pending,
+    Special,
+    UserClass,
+    Value,
+    merge,
+)
+
+# Nesting deeper than this is not analysed (it stays silent): real code never comes close, and it
+# keeps a pathological file from exhausting the interpreter's stack.
+MAX_DEPTH = 200
+
+_TERMINAL = (ast.Return, ast.Raise, ast.Continue, ast.Break)
+
+
+class Awaitable:
+    """The coroutine of a module-level `async def` call: awaiting it gives ``result``."""
+
+    __slots__ = ("result",)
+
+    def __init__(self, result: Value) -> None:
+        self.result = result
+
+
+class Walker:
+    def __init__(self, tree: ast.AST, lines: Sequence[str], settings: Settings, families: Sequence[object]) -> None:
+        self.tree = tree
+        self.lines = lines
+        self.settings = settings
+        self.diagnostics: List[Diagnostic] = []
+        self.module_scope = Scope("module", None)
+        self.scope = self.module_scope
+        self.depth = 0
+        self.deferred: List[FunctionInfo] = []
+        self.values: Dict[int, Value] = {}  # id(expression node) -> value, for rules that look back
+        self.parents: Dict[int, ast.AST] = {}  # id(child expression) -> parent, filled as we go
+        self._hooks: Dict[str, List[Callable]] = {}
+        for family in families:
+            for event in ("import", "call", "attribute", "subscript", "await", "expr_stmt", "iterate", "with",
+                          "function_end", "module_end", "name_store", "compare", "yield"):
+                handler = getattr(family, "on_" + event, None)
+                if handler is not None:
+                    self._hooks.setdefault(event, []).append(handler)
+        self._handlers = {
+            ast.Name: self._name,
+            ast.Attribute: self._attribute,
+            ast.Subscript: self._subscript,
+            ast.Call: self._call,
+            ast.Await: self._await,
+            ast.Constant: self._constant,
+            ast.NamedExpr: self._namedexpr,
+            ast.IfExp: self._ifexp,
+            ast.Lambda: self._lambda,
+            ast.ListComp: self._comprehension,
+            ast.SetComp: self._comprehension,
+            ast.GeneratorExp: self._comprehension,
+            ast.DictComp: self._comprehension,
+            ast.Compare: self._compare,
+            ast.BoolOp: self._boolop,
+            ast.UnaryOp: self._unaryop,
+            ast.Yield: self._yield,
+            ast.YieldFrom: self._yield,
+        }
+        self.in_async_function = False
+        self.current_function: Optional[FunctionInfo] = None
+        self.emitted: set = set()
+
+    # ------------------------------------------------------------------ reporting
+    def report(self, rule: Rule, node: ast.AST, fix: Optional[Fix] = None, **fields: object) -> None:
+        line = getattr(node, "lineno", 1)
+        col = getattr(node, "col_offset", 0)
+        key = (rule.code, line, col)
+        if key in self.emitted:
+            return
+        self.emitted.add(key)
+        self.diagnostics.append(
+            Diagnostic(
+                code=rule.code,
+                line=line,
+                col=col,
+                end_line=getattr(node, "end_lineno", None) or line,
+                end_col=getattr(node, "end_col_offset", None) or col,
+                message=rule.format(**fields),
+                fix=fix,
+            )
+        )
+
+    def emit(self, event: str, *args: object) -> None:
+        for handler in self._hooks.get(event, ()):
+            handler(self, *args)
+
+    # ------------------------------------------------------------------ driver
+    def run(self) -> List[Diagnostic]:
+        body = getattr(self.tree, "body", None)
+        if isinstance(body, list):
+            self.block(body)
+        else:  # ast.Expression, ast.Interactive...
+            for child in ast.iter_child_nodes(self.tree):
+                self.visit(child)
+        # Function bodies, in source order, unless something needed them earlier.
+        i = 0
+        while i < len(self.deferred):
+            self.walk_function(self.deferred[i])
+            i += 1
+        self.emit("module_end")
+        self.diagnostics.sort(key=lambda d: (d.line, d.col, d.code))
+        return self.diagnostics
+
+    def visit(self, node: ast.AST) -> Value:
+        if isinstance(node, ast.stmt):
+            self.stmt(node)
+            return None
+        if isinstance(node, ast.expr):
+            return self.expr(node)
+        for child in ast.iter_child_nodes(node):
+            self.visit(child)
+        return None
+
+    # ------------------------------------------------------------------ statements
+    def block(self, stmts: Iterable[ast.stmt]) -> None:
+        for stmt in stmts:
+            self.stmt(stmt)
+
+    def stmt(self, node: ast.stmt) -> None:
+        if self.depth > MAX_DEPTH:
+            return
+        self.depth += 1
+        try:
+            handler = getattr(self, "_s_" + type(node).__name__, None)
+            if handler is None:
+                for child in ast.iter_child_nodes(node):
+                    self.visit(child)
+            else:
+                handler(node)
+        finally:
+            self.depth -= 1
+
+    def _s_Expr(self, node: ast.Expr) -> None:
+        value = self.expr(node.value)
+        self.emit("expr_stmt", node, value)
+
+    def _s_Assign(self, node: ast.Assign) -> None:
+        value = self.expr(node.value)
+        for target in node.targets:
+            self.bind(target, value, node.value)
+
+    def _s_AnnAssign(self, node: ast.AnnAssign) -> None:
+        declared = self.annotation(node.annotation)
+        value = self.expr(node.value) if node.value is not None else None
+        if isinstance(node.target, ast.Name):
+            if declared is not None and not isinstance(declared, Conflict):
+                self.bind(node.target, declared, node.value)
+                if self.scope.kind == "class" and self.scope.cls is not None:
+                    self.scope.cls.attr_annotations[node.target.id] = declared
+            elif node.value is not None:
+                self.bind(node.target, value, node.value)
+        else:
+            if (declared is not None and isinstance(node.target, ast.Attribute)
+                    and self._self_attribute(node.target) is not None):
+                cls = self._self_attribute(node.target)
+                if cls is not None:
+                    cls.attr_annotations[node.target.attr] = declared
+            self.bind(node.target, value if node.value is not None else declared, node.value)
+
+    def _s_AugAssign(self, node: ast.AugAssign) -> None:
+        self.expr(node.value)
+        if isinstance(node.target, ast.Name):
+            self.expr(node.target)  # reads the name first; value unknown afterwards
+            self.assign_name(node.target.id, None)
+        else:
+            self.target_expr(node.target)
+
+    def _s_Delete(self, node: ast.Delete) -> None:
+        for target in node.targets:
+            if isinstance(target, ast.Name):
+                self.scope.env.pop(target.id, None)
+            else:
+                self.target_expr(target)
+
+    def _s_Return(self, node: ast.Return) -> None:
+        value = self.expr(node.value) if node.value is not None else NONE
+        if self.current_function is not None:
+            self.current_function.returns.append(value)
+
+    def _s_Global(self, node: ast.Global) -> None:
+        self.scope.global_names.update(node.names)
+
+    def _s_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            if alias.asname:
+                value = kinds.resolve_import(alias.name)
+                self.assign_name(alias.asname, value)
+            else:
+                top = alias.name.split(".")[0]
+                self.assign_name(top, kinds.resolve_import(top))
+        self.emit("import", node)
+
+    def _s_ImportFrom(self, node: ast.ImportFrom) -> None:
+        for alias in node.names:
+            if alias.name == "*":
+                continue
+            value = None
+            if not node.level and node.module:
+                value = kinds.resolve_dotted(node.module + "." + alias.name)
+            self.assign_name(alias.asname or alias.name, value)
+        self.emit("import", node)
+
+    def _s_If(self, node: ast.If) -> None:
+        self.expr(node.test)
+        self.branches([node.body, node.orelse])
+
+    def _s_While(self, node: ast.While) -> None:
+        self.expr(node.test)
+        self.loop(node.body, node.orelse)
+
+    def _s_For(self, node: ast.AST) -> None:
+        iterable = self.expr(node.iter)  # type: ignore[attr-defined]
+        is_async = isinstance(node, ast.AsyncFor)
+        self.emit("iterate", node, node.iter, iterable, is_async)  # type: ignore[attr-defined]
+        before = dict(self.scope.env)
+        self.bind(node.target, self.item_value(iterable, is_async), None)  # type: ignore[attr-defined]
+        self.block(node.body)  # type: ignore[attr-defined]
+        self.scope.env = self._join([before, self.scope.env])
+        self.block(node.orelse)  # type: ignore[attr-defined]
+
+    _s_AsyncFor = _s_For
+
+    def _s_With(self, node: ast.AST) -> None:
+        is_async = isinstance(node, ast.AsyncWith)
+        for item in node.items:  # type: ignore[attr-defined]
+            value = self.expr(item.context_expr)
+            self.emit("with", node, item, value, is_async)
+            if item.optional_vars is not None:
+                self.bind(item.optional_vars, self.enter_value(value), None)
+        self.block(node.body)  # type: ignore[attr-defined]
+
+    _s_AsyncWith = _s_With
+
+    def _s_Try(self, node: ast.AST) -> None:
+        before = dict(self.scope.env)
+        self.block(node.body)  # type: ignore[attr-defined]
+        after_body = self.scope.env
+        ends = []
+        if not self._terminates(node.body):  # type: ignore[attr-defined]
+            self.scope.env = dict(after_body)
+            self.block(node.orelse)  # type: ignore[attr-defined]
+            if not self._terminates(node.orelse) or not node.orelse:  # type: ignore[attr-defined]
+                ends.append(self.scope.env)
+        for handler in node.handlers:  # type: ignore[attr-defined]
+            self.scope.env = self._join([before, after_body])
+            if handler.type is not None:
+                self.expr(handler.type)
+            if handler.name:
+                self.assign_name(handler.name, None)
+            self.block(handler.body)
+            if not self._terminates(handler.body):
+                ends.append(self.scope.env)
+        self.scope.env = self._join(ends) if ends else self._join([before, after_body])
+        self.block(node.finalbody)  # type: ignore[attr-defined]
+
+    _s_TryStar = _s_Try
+
+    def _s_Match(self, node: ast.AST) -> None:
+        self.expr(node.subject)  # type: ignore[attr-defined]
+        bodies = []
+        for case in node.cases:  # type: ignore[attr-defined]
+            bodies.append((case, case.body))
+        before = dict(self.scope.env)
+        ends = [before]
+        for case, body in bodies:
+            self.scope.env = dict(before)
+            self.visit(case.pattern)
+            if case.guard is not None:
+                self.expr(case.guard)
+            self.block(body)
+            if not self._terminates(body):
+                ends.append(self.scope.env)
+        self.scope.env = self._join(ends)
+
+    def _s_FunctionDef(self, node: ast.AST) -> None:
+        for decorator in node.decorator_list:  # type: ignore[attr-defined]
+            self.expr(decorator)
+        self._defaults(node.args)  # type: ignore[attr-defined]
+        if node.returns is not None:  # type: ignore[attr-defined]
+            pass  # read when the return value is needed
+        info = FunctionInfo(node, self.scope, self.scope.cls if self.scope.kind == "class" else None)
+        info.is_property = any(self._is_property_decorator(d) for d in node.decorator_list)  # type: ignore
+        if info.cls is not None:
+            info.cls.methods[node.name] = info  # type: ignore[attr-defined]
+        self.assign_name(node.name, FuncRef(info))  # type: ignore[attr-defined]
+        self.deferred.append(info)
+
+    _s_AsyncFunctionDef = _s_FunctionDef
+
+    def _s_ClassDef(self, node: ast.ClassDef) -> None:
+        for expr in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
+            self.expr(expr)
+        info = ClassInfo(node)
+        self._prescan_class(info)
+        outer = self.scope
+        self.scope = Scope("class", outer, cls=info)
+        try:
+            self.block(node.body)
+        finally:
+            self.scope = outer
+        self.assign_name(node.name, UserClass(info))
+
+    # ------------------------------------------------------------------ flow helpers
+    @staticmethod
+    def _terminates(body: Sequence[ast.stmt]) -> bool:
+        return bool(body) and isinstance(body[-1], _TERMINAL)
+
+    @staticmethod
+    def _join(envs: Sequence[Dict[str, Value]]) -> Dict[str, Value]:
+        if not envs:
+            return {}
+        if len(envs) == 1:
+            return dict(envs[0])
+        names = set()
+        for env in envs:
+            names.update(env)
+        joined: Dict[str, Value] = {}
+        missing = object()
+        for name in names:
+            values = [env.get(name, missing) for env in envs]
+            present = [v for v in values if v is not missing]
+            result = present[0]
+            for other in present[1:]:
+                result = merge_optional(result, other)
+            joined[name] = result
+        return joined
+
+    def branches(self, bodies: Sequence[Sequence[ast.stmt]]) -> None:
+        before = self.scope.env
+        ends = []
+        for body in bodies:
+            self.scope.env = dict(before)
+            self.block(body)
+            if not self._terminates(body):
+                ends.append(self.scope.env)
+        self.scope.env = self._join(ends) if ends else dict(before)
+
+    def loop(self, body: Sequence[ast.stmt], orelse: Sequence[ast.stmt]) -> None:
+        before = dict(self.scope.env)
+        self.block(body)
+        self.scope.env = self._join([before, self.scope.env])
+        self.block(orelse)
+
+    # ------------------------------------------------------------------ binding
+    def assign_name(self, name: str, value: Value) -> None:
+        scope = self.scope
+        if name in scope.global_names:
+            module = scope.module()
+            module.env[name] = merge_optional(module.env[name], value) if name in module.env else value
+            return
+        scope.env[name] = value
+        self.emit("name_store", name, value)
+
+    def bind(self, target: ast.AST, value: Value, value_node: Optional[ast.AST]) -> None:
+        if isinstance(target, ast.Name):
+            self.assign_name(target.id, value)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self.bind(element.value if isinstance(element, ast.Starred) else element, None, None)
+        elif isinstance(target, ast.Starred):
+            self.bind(target.value, None, None)
+        elif isinstance(target, ast.Attribute):
+            self.target_expr(target)
+            cls = self._self_attribute(target)
+            if cls is not None:
+                cls.attr_values.setdefault(target.attr, []).append(value)
+            chain = dotted(target)
+            if chain is not None:
+                self.scope.chains[chain] = value
+        else:
+            self.target_expr(target)
+
+    def target_expr(self, target: ast.AST) -> None:
+        """Evaluate the parts of an assignment target that are read (`a.b` in `a.b.c = x`)."""
+        if isinstance(target, ast.Attribute):
+            base = self.expr(target.value)
+            self.emit("attribute", target, base, True)
+        elif isinstance(target, ast.Subscript):
+            base = self.expr(target.value)
+            self.expr(target.slice)
+            self.emit("subscript", target, base, True)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self.target_expr(element)
+        elif isinstance(target, ast.Starred):
+            self.target_expr(target.value)
+
+    def _self_attribute(self, target: ast.Attribute) -> Optional[ClassInfo]:
+        """The class whose instance attribute `self.x` this is, inside one of its methods."""
+        if not isinstance(target.value, ast.Name):
+            return None
+        func = self.current_function
+        if func is None or func.cls is None:
+            return None
+        args = func.node.args.posonlyargs + func.node.args.args  # type: ignore[attr-defined]
+        if args and args[0].arg == target.value.id and not self._is_static(func.node):
+            return func.cls
+        return None
+
+    # ------------------------------------------------------------------ expressions
+    def expr(self, node: ast.expr) -> Value:
+        if self.depth > MAX_DEPTH:
+            return None
+        self.depth += 1
+        try:
+            handler = self._handlers.get(type(node))
+            if handler is None:
+                for child in ast.iter_child_nodes(node):
+                    if isinstance(child, ast.expr):
+                        self.parents[id(child)] = node
+                    self.visit(child)
+                value: Value = None
+            else:
+                value = handler(node)
+        finally:
+            self.depth -= 1
+        if value is not None:
+            self.values[id(node)] = value
+        return value
+
+    def value_of(self, node: ast.AST) -> Value:
+        """The value an already-walked expression had (None when unknown)."""
+        return self.values.get(id(node))
+
+    def parent_of(self, node: ast.AST) -> Optional[ast.AST]:
+        return self.parents.get(id(node))
+
+    def _child(self, parent: ast.AST, child: ast.expr) -> Value:
+        self.parents[id(child)] = parent
+        return self.expr(child)
+
+    def _name(self, node: ast.Name) -> Value:
+        if not isinstance(node.ctx, ast.Load):
+            return None
+        value = self.scope.lookup(node.id)
+        return None if isinstance(value, Conflict) else value
+
+    def _constant(self, node: ast.Constant) -> Value:
+        return NONE if node.value is None else None
+
+    def _attribute(self, node: ast.Attribute) -> Value:
+        base = self._child(node, node.value)
+        self.emit("attribute", node, base, False)
+        chain = dotted(node)
+        if chain is not None:
+            scope: Optional[Scope] = self.scope
+            while scope is not None:
+                if chain in scope.chains:
+                    return scope.chains[chain]
+                scope = scope.parent if scope.kind != "class" else None
+        return self.attribute_of(base, node.attr, node)
+
+    def attribute_of(self, base: Value, name: str, node: ast.AST) -> Value:
+        if isinstance(base, Obj):
+            found = kinds.member(base, name)
+            if found is None:
+                if name.startswith("_") or kinds.is_motor_only(base, name):
+                    return None
+                getattr_entry = kinds.member(base, "__getattr__")
+                return Obj(base.flavour, getattr_entry[1]) if getattr_entry and getattr_entry[1] else None
+            how, returns = found
+            if how == "property":
+                return Obj(base.flavour, returns) if returns else None
+            if how == "async_property":
+                return Pending(Obj(base.flavour, returns) if returns else None, base, name, node)
+            return Method(base, name, how, returns)
+        if isinstance(base, Module):
+            return kinds.resolve_dotted(base.name + "." + name)
+        if isinstance(base, Instance):
+            return self.instance_attribute(base.info, name)
+        if isinstance(base, UserClass):
+            method = base.info.methods.get(name)
+            return FuncRef(method) if method is not None else None
+        return None
+
+    def instance_attribute(self, cls: ClassInfo, name: str) -> Value:
+        method = cls.methods.get(name)
+        if method is not None:
+            if method.is_property:
+                return self.return_value(method)
+            return FuncRef(method)
+        if name in cls.attr_annotations:
+            return cls.attr_annotations[name]
+        for method_name in sorted(cls.assigning_methods):
+            info = cls.methods.get(method_name)
+            if info is not None and not info.walked:
+                self.walk_function(info)
+        values = cls.attr_values.get(name)
+        if not values:
+            return None
+        result: Value = values[0]
+        for other in values[1:]:
+            result = merge_optional(result, other)
+        return None if isinstance(result, Conflict) or result is NONE else result
+
+    def _subscript(self, node: ast.Subscript) -> Value:
+        base = self._child(node, node.value)
+        self._child(node, node.slice)
+        self.emit("subscript", node, base, False)
+        if isinstance(base, ClassRef):
+            return base  # a generic alias: AsyncCollection[dict]
+        if isinstance(base, Obj):
+            entry = kinds.member(base, "__getitem__")
+            if entry and entry[1] and base.kind in ("client", "database", "collection"):
+                return Obj(base.flavour, entry[1])
+            return None
+        if isinstance(base, ListOf):
+            return base.item
+        return None
+
+    def _call(self, node: ast.Call) -> Value:
+        func = self._child(node, node.func)
+        for arg in node.args:
+            self._child(node, arg)
+        for keyword in node.keywords:
+            self._child(node, keyword.value)
+        self.emit("call", node, func)
+        return self.call_result(func, node)
+
+    def call_result(self, func: Value, node: ast.Call) -> Value:
+        if isinstance(func, ClassRef):
+            return Obj(func.flavour, func.kind)
+        if isinstance(func, Method):
+            owner = func.owner
+            if func.name == "to_list" and owner.kind in kinds.CURSOR_KINDS | {"grid_out_cursor"}:
+                result: Value = ListOf(kinds.item_of(owner))
+            elif func.name == "next" and func.how == "coroutine":
+                result = kinds.item_of(owner)
+            else:
+                result = Obj(owner.flavour, func.returns) if func.returns else None
+            if func.how == "coroutine":
+                return Pending(result, owner, func.name, node)
+            return result
+        if isinstance(func, Special):
+            if func.name == "cast" and node.args:
+                return self.annotation(node.args[0])
+            return None
+        if isinstance(func, UserClass):
+            return Instance(func.info)
+        if isinstance(func, FuncRef):
+            result = self.return_value(func.info)
+            return Awaitable(result) if func.info.is_async else result
+        if func is None:
+            return self._builtin_call(node)
+        return None
+
+    def _builtin_call(self, node: ast.Call) -> Value:
+        if isinstance(node.func, ast.Name) and node.func.id in ("anext",) and node.args:
+            value = self.value_of(node.args[0])
+            if isinstance(value, Obj) and value.kind in kinds.CURSOR_KINDS:
+                return Awaitable(kinds.item_of(value))
+        return None
+
+    def return_value(self, info: FunctionInfo) -> Value:
+        node = info.node
+        if node.returns is not None:  # type: ignore[attr-defined]
+            saved = self.scope
+            self.scope = info.parent_scope  # type: ignore[assignment]
+            try:
+                return self.annotation(node.returns)  # type: ignore[attr-defined]
+            finally:
+                self.scope = saved
+        if not info.walked:
+            self.walk_function(info)
+        if info.is_generator:  # calling it gives a generator, not what it yields
+            return None
+        values = [v for v in info.returns if v is not NONE]
+        if not values:
+            return None
+        result = values[0]
+        for other in values[1:]:
+            result = merge(result, other)
+        return None if isinstance(result, (Conflict, Pending)) else result
+
+    def _await(self, node: ast.Await) -> Value:
+        inner = self._child(node, node.value)
+        self.emit("await", node, inner)
+        if isinstance(inner, Pending):
+            inner.awaited = True
+            return inner.result
+        if isinstance(inner, Awaitable):
+            return inner.result
+        return None
+
+    def _namedexpr(self, node: ast.NamedExpr) -> Value:
+        value = self._child(node, node.value)
+        # The walrus binds in the enclosing function, not in a comprehension.
+        scope = self.scope
+        while scope.kind == "comprehension" and scope.parent is not None:
+            scope = scope.parent
+        saved, self.scope = self.scope, scope
+        try:
+            self.assign_name(node.target.id, value)
+        finally:
+            self.scope = saved
+        return value
+
+    def _ifexp(self, node: ast.IfExp) -> Value:
+        self._child(node, node.test)
+        return merge(self._child(node, node.body), self._child(node, node.orelse))
+
+    def _compare(self, node: ast.Compare) -> Value:
+        left = self._child(node, node.left)
+        rights = [self._child(node, c) for c in node.comparators]
+        self.emit("compare", node, left, rights)
+        return None
+
+    def _boolop(self, node: ast.BoolOp) -> Value:
+        for value in node.values:
+            self._child(node, value)
+        return None
+
+    def _unaryop(self, node: ast.UnaryOp) -> Value:
+        self._child(node, node.operand)
+        return None
+
+    def _yield(self, node: ast.AST) -> Value:
+        if self.current_function is not None and self.scope.func is self.current_function:
+            self.current_function.is_generator = True
+        if node.value is not None:  # type: ignore[attr-defined]
+            self._child(node, node.value)  # type: ignore[attr-defined]
+        self.emit("yield", node)
+        return None
+
+    def _lambda(self, node: ast.Lambda) -> Value:
+        self._defaults(node.args)
+        outer = self.scope
+        self.scope = Scope("function", outer, func=None)
+        try:
+            for arg in _all_args(node.args):
+                self.scope.env[arg.arg] = None
+            self._child(node, node.body)
+        finally:
+            self.scope = outer
+        return None
+
+    def _comprehension(self, node: ast.AST) -> Value:
+        generators = node.generators  # type: ignore[attr-defined]
+        first_iter = self._child(node, generators[0].iter)
+        outer = self.scope
+        self.scope = Scope("comprehension", outer)
+        try:
+            for i, gen in enumerate(generators):
+                iterable = first_iter if i == 0 else self._child(node, gen.iter)
+                self.emit("iterate", gen, gen.iter, iterable, bool(gen.is_async))
+                self.bind(gen.target, self.item_value(iterable, bool(gen.is_async)), None)
+                for condition in gen.ifs:
+                    self._child(node, condition)
+            if isinstance(node, ast.DictComp):
+                self._child(node, node.key)
+                self._child(node, node.value)
+            else:
+                self._child(node, node.elt)  # type: ignore[attr-defined]
+        finally:
+            self.scope = outer
+        return None
+
+    # ------------------------------------------------------------------ protocols
+    def item_value(self, iterable: Value, is_async: bool) -> Value:
+        if isinstance(iterable, Obj) and is_async:
+            return kinds.item_of(iterable)
+        if isinstance(iterable, ListOf) and not is_async:
+            return iterable.item
+        return None
+
+    def enter_value(self, value: Value) -> Value:
+        if isinstance(value, Obj):
+            entry = kinds.member(value, "__aenter__") or kinds.member(value, "__enter__")
+            if entry is not None and entry[1]:
+                return Obj(value.flavour, entry[1])
+            return value if entry is not None else None
+        return None
+
+    # ------------------------------------------------------------------ annotations
+    def annotation(self, node: Optional[ast.expr]) -> Value:
+        """The value an annotation declares: an instance of what it names, or None."""
+        if node is None:
+            return None
+        if isinstance(node, ast.Constant):
+            if node.value is None:
+                return NONE
+            if isinstance(node.value, str):
+                try:
+                    parsed = ast.parse(node.value.strip(), mode="eval").body
+                except (SyntaxError, ValueError, RecursionError, MemoryError):
+                    return None
+                return self.annotation(parsed)
+            return None
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+            return _union([self.annotation(node.left), self.annotation(node.right)])
+        if isinstance(node, ast.Subscript):
+            base = self._type_ref(node.value)
+            if isinstance(base, Special):
+                elements = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+                if base.name in ("Optional", "Final", "ClassVar"):
+                    return _union([self.annotation(e) for e in elements])
+                if base.name == "Union":
+                    return _union([self.annotation(e) for e in elements])
+                if base.name == "Annotated":
+                    return self.annotation(elements[0])
+                return None
+            return _instance(base)
+        return _instance(self._type_ref(node))
+
+    def _type_ref(self, node: ast.expr) -> Value:
+        """What a name or dotted name inside an annotation refers to, without reporting anything."""
+        if isinstance(node, ast.Name):
+            value = self.scope.lookup(node.id)
+            return None if isinstance(value, Conflict) else value
+        if isinstance(node, ast.Attribute):
+            base = self._type_ref(node.value)
+            if isinstance(base, Module):
+                return kinds.resolve_dotted(base.name + "." + node.attr)
+            return None
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            try:
+                return self._type_ref(ast.parse(node.value.strip(), mode="eval").body)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                return None
+        return None
+
+    # ------------------------------------------------------------------ functions and classes
+    def walk_function(self, info: FunctionInfo) -> None:
+        if info.walked or info.walking:
+            return
+        info.walking = True
+        node = info.node
+        saved = (self.scope, self.in_async_function, self.current_function, self.depth)
+        self.scope = Scope("function", info.parent_scope, cls=info.cls, func=info)  # type: ignore[arg-type]
+        self.in_async_function = isinstance(node, ast.AsyncFunctionDef)
+        self.current_function = info
+        self.depth = 0
+        try:
+            self._bind_parameters(info)
+            self.block(node.body)  # type: ignore[attr-defined]
+            self.emit("function_end", info)
+        finally:
+            self.scope, self.in_async_function, self.current_function, self.depth = saved
+            info.walking = False
+            info.walked = True
+
+    def _bind_parameters(self, info: FunctionInfo) -> None:
+        args = info.node.args  # type: ignore[attr-defined]
+        positional = args.posonlyargs + args.args
+        saved = self.scope
+        self.scope = info.parent_scope  # type: ignore[assignment]
+        try:
+            declared = {a.arg: self.annotation(a.annotation) for a in _all_args(args)}
+        finally:
+            self.scope = saved
+        for arg in _all_args(args):
+            value = declared.get(arg.arg)
+            self.scope.env[arg.arg] = None if isinstance(value, Conflict) or value is NONE else value
+        if info.cls is not None and positional and not self._is_static(info.node):
+            first = positional[0].arg
+            if positional[0].annotation is None:
+                if self._is_classmethod(info.node):
+                    self.scope.env[first] = UserClass(info.cls)
+                else:
+                    self.scope.env[first] = Instance(info.cls)
+
+    def _defaults(self, args: ast.arguments) -> None:
+        for default in [*args.defaults, *(d for d in args.kw_defaults if d is not None)]:
+            self.expr(default)
+
+    @staticmethod
+    def _decorator_names(node: ast.AST) -> List[str]:
+        names = []
+        for d in getattr(node, "decorator_list", ()):
+            target = d.func if isinstance(d, ast.Call) else d
+            if isinstance(target, ast.Name):
+                names.append(target.id)
+            elif isinstance(target, ast.Attribute):
+                names.append(target.attr)
+        return names
+
+    def _is_static(self, node: ast.AST) -> bool:
+        return "staticmethod" in self._decorator_names(node)
+
+    def _is_classmethod(self, node: ast.AST) -> bool:
+        return "classmethod" in self._decorator_names(node)
+
+    @staticmethod
+    def _is_property_decorator(d: ast.expr) -> bool:
+        target = d.func if isinstance(d, ast.Call) else d
+        name = target.id if isinstance(target, ast.Name) else getattr(target, "attr", "")
+        return name in ("property", "cached_property")
+
+    def _prescan_class(self, info: ClassInfo) -> None:
+        """Note which methods assign `self.x`, so their bodies are walked before `self.x` is read."""
+        for stmt in info.node.body:
+            if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            positional = stmt.args.posonlyargs + stmt.args.args
+            if not positional:
+                continue
+            self_name = positional[0].arg
+            if _assigns_attribute_of(stmt.body, self_name):
+                info.assigning_methods.add(stmt.name)
+
+
+def _assigns_attribute_of(body: Sequence[ast.stmt], name: str) -> bool:
+    """Whether a statement list (recursively, but not into nested scopes) assigns `name.attr`."""
+    stack = list(body)
+    while stack:
+        stmt = stack.pop()
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        targets: List[ast.AST] = []
+        if isinstance(stmt, ast.Assign):
+            targets = list(stmt.targets)
+        elif isinstance(stmt, (ast.AnnAssign, ast.AugAssign)):
+            targets = [stmt.target]
+        for target in targets:
+            if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == name:
+                return True
+        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+            children = getattr(stmt, field, None)
+            if isinstance(children, list):
+                stack.extend(c for c in children if isinstance(c, ast.stmt))
+                stack.extend(s for c in children if not isinstance(c, ast.stmt) for s in getattr(c, "body", []))
+    return False
+
+
+def _all_args(args: ast.arguments) -> List[ast.arg]:
+    result = [*args.posonlyargs, *args.args, *args.kwonlyargs]
+    if args.vararg is not None:
+        result.append(args.vararg)
+    if args.kwarg is not None:
+        result.append(args.kwarg)
+    return result
+
+
+def _instance(ref: Value) -> Value:
+    if isinstance(ref, ClassRef):
+        return Obj(ref.flavour, ref.kind)
+    if isinstance(ref, UserClass):
+        return Instance(ref.info)
+    if isinstance(ref, Special) and ref.name == "None":
+        return NONE
+    return None
+
+
+def _union(members: List[Value]) -> Value:
+    """Optional[X], X | None, Union[X, None]: X. Anything else mixed in: unknown."""
+    known = [m for m in members if m is not NONE]
+    if len(known) != 1 or known[0] is None:
+        return None
+    return known[0]
+
+
+def merge_optional(a: Value, b: Value) -> Value:
+    """Join two values where None (the constant) stands for "not set yet": Optional[X] is X."""
+    if a is NONE:
+        return b
+    if b is NONE:
+        return a
+    return merge(a, b)
+
+
+def dotted(node: ast.AST) -> Optional[str]:
+    """`a.b.c` as a string when it is a plain attribute chain on a name, else None."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name) and parts:
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+__all__ = ["Walker", "Awaitable", "dotted", "CONFLICT"]

@@ -1,0 +1,60 @@
+"""Scopes in the pyflakes manner: module, class, function, comprehension (and lambda).
+
+A scope's ``env`` maps a name to the value of its latest binding on the path being walked. Class
+scopes are invisible to the functions nested in them, as in Python.
+"""
+from __future__ import annotations
+
+from typing import Dict, Optional, Set
+
+from .values import ClassInfo, FunctionInfo, Value
+
+
+class Scope:
+    __slots__ = ("kind", "env", "parent", "cls", "func", "global_names", "chains")
+
+    def __init__(
+        self,
+        kind: str,
+        parent: Optional["Scope"],
+        cls: Optional[ClassInfo] = None,
+        func: Optional[FunctionInfo] = None,
+    ) -> None:
+        self.kind = kind  # "module", "class", "function", "comprehension"
+        self.env: Dict[str, Value] = {}
+        self.parent = parent
+        self.cls = cls  # the class whose body this is (class scope) or whose method this is
+        self.func = func
+        self.global_names: Set[str] = set()
+        # Attribute chains assigned in this scope: "app.state.mongo" -> value (FastAPI lifespan shape)
+        self.chains: Dict[str, Value] = {}
+
+    def lookup(self, name: str) -> Value:
+        scope: Optional[Scope] = self
+        first = True
+        while scope is not None:
+            if first or scope.kind != "class":
+                if name in scope.global_names:
+                    scope = scope.module()
+                    continue
+                if name in scope.env:
+                    return scope.env[name]
+            first = False
+            scope = scope.parent
+        return None
+
+    def module(self) -> "Scope":
+        scope = self
+        while scope.parent is not None:
+            scope = scope.parent
+        return scope
+
+    def function_scope(self) -> Optional["Scope"]:
+        scope: Optional[Scope] = self
+        while scope is not None:
+            if scope.kind == "function":
+                return scope
+            if scope.kind == "class":
+                return None
+            scope = scope.parent
+        return None

@@ -1,0 +1,137 @@
+"""What the model knows about an expression's value. ``None`` everywhere means "unknown".
+
+Driver objects are ``Obj(flavour, kind)``: flavour is "async" (PyMongo Async), "motor" (judged as
+its PyMongo Async counterpart) or "sync" (PyMongo); kind is one of ``api.tables.OBJECT_KINDS``.
+"""
+from __future__ import annotations
+
+import ast
+from typing import Dict, List, NamedTuple, Optional, Set, Union
+
+
+class Obj(NamedTuple):
+    """An instance of a driver class."""
+
+    flavour: str
+    kind: str
+
+    @property
+    def is_async(self) -> bool:
+        return self.flavour != "sync"
+
+
+class ClassRef(NamedTuple):
+    """A driver class itself (imported name, attribute of a module, or a generic alias of one)."""
+
+    flavour: str
+    kind: str
+
+
+class Module(NamedTuple):
+    """An imported module we know of (pymongo, gridfs, motor, typing, asyncio...)."""
+
+    name: str
+
+
+class Special(NamedTuple):
+    """A typing form or helper whose meaning the model knows: Optional, Union, cast, ..."""
+
+    name: str
+
+
+class Method(NamedTuple):
+    """A bound method of a driver object, before it is called."""
+
+    owner: Obj
+    name: str
+    how: str  # "coroutine" or "sync"
+    returns: Optional[str]
+
+
+class ListOf(NamedTuple):
+    """A list whose items have a known kind (``await gridfs_cursor.to_list(None)``)."""
+
+    item: "Value"
+
+
+class Pending:
+    """A coroutine from a driver coroutine method or async property that has not been awaited.
+
+    Identity matters: each call makes its own, so the await rules can follow it through names.
+    """
+
+    __slots__ = ("result", "owner", "member", "node", "awaited", "escaped")
+
+    def __init__(self, result: "Value", owner: Obj, member: str, node: ast.AST) -> None:
+        self.result = result
+        self.owner = owner
+        self.member = member
+        self.node = node
+        self.awaited = False  # awaited somewhere (directly or through a name)
+        self.escaped = False  # handed to something that may await it (returned, passed, stored)
+
+    def __repr__(self) -> str:
+        return f"Pending({self.owner.kind}.{self.member} -> {self.result!r})"
+
+
+class FunctionInfo:
+    """A function or method defined in the module: its node, scope and (lazily) return value."""
+
+    __slots__ = ("node", "parent_scope", "cls", "walked", "walking", "returns", "is_property", "is_generator")
+
+    def __init__(self, node: ast.AST, parent_scope: "object", cls: Optional["ClassInfo"]) -> None:
+        self.node = node
+        self.parent_scope = parent_scope
+        self.cls = cls
+        self.walked = False
+        self.walking = False
+        self.returns: List["Value"] = []  # values of its `return` statements, once walked
+        self.is_property = False
+        self.is_generator = False
+
+    @property
+    def is_async(self) -> bool:
+        return isinstance(self.node, ast.AsyncFunctionDef)
+
+
+class ClassInfo:
+    """A class defined in the module: its methods and what ``self.x`` holds."""
+
+    __slots__ = ("node", "name", "methods", "attr_values", "attr_annotations", "assigning_methods")
+
+    def __init__(self, node: ast.ClassDef) -> None:
+        self.node = node
+        self.name = node.name
+        self.methods: Dict[str, FunctionInfo] = {}
+        self.attr_values: Dict[str, List["Value"]] = {}  # self.x = <value>, from walked methods
+        self.attr_annotations: Dict[str, "Value"] = {}  # class-level `x: T` and `self.x: T = ...`
+        self.assigning_methods: Set[str] = set()  # methods that assign some self.x
+
+
+class FuncRef(NamedTuple):
+    info: FunctionInfo
+
+
+class UserClass(NamedTuple):
+    info: ClassInfo
+
+
+class Instance(NamedTuple):
+    info: ClassInfo
+
+
+class Conflict(NamedTuple):
+    """A name bound to different values on different paths: treated as unknown."""
+
+
+CONFLICT = Conflict()
+NONE = Special("None")  # the constant None: neutral when merging attribute assignments
+
+Value = Union[Obj, ClassRef, Module, Special, Method, ListOf, Pending, FuncRef, UserClass, Instance, Conflict, None]
+
+
+def merge(a: "Value", b: "Value") -> "Value":
+    """The value of a name after two paths join."""
+    if a is b or a == b:
+        return a
+    return CONFLICT
