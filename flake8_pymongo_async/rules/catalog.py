@@ -16,8 +16,8 @@ def _rule(code: str, name: str, fix: str, message: str) -> Rule:
 PMA101 = _rule("PMA101", "motor-import", "sometimes", "{detail}")
 PMA102 = _rule(
     "PMA102", "io-loop-argument", "safe",
-    "`io_loop=` passed to {callee}: PyMongo Async raises `ConfigurationError: Unknown option: io_loop`; "
-    "remove it (the client uses the running event loop)",
+    "`io_loop=` passed to {callee}: PyMongo Async raises `{error}`; "
+    "remove it (PyMongo Async uses the running event loop)",
 )
 PMA103 = _rule(
     "PMA103", "motor-io-loop-accessor", "none",
@@ -36,7 +36,7 @@ PMA105 = _rule(
 PMA106 = _rule(
     "PMA106", "to-list-zero-length", "safe",
     "`to_list({arg})` raises `ValueError: to_list() length must be greater than 0` under PyMongo Async "
-    "(Motor returned every document); use `to_list(None)`",
+    "(Motor returned `[]`); use `to_list(None)` for every document",
 )
 PMA107 = _rule(
     "PMA107", "connect-argument", "safe",

@@ -111,8 +111,10 @@ class MotorFamily:
     def _constructor(self, w, node: ast.Call, cls: ClassRef) -> None:
         for keyword in node.keywords:
             if keyword.arg == "io_loop" and cls.kind in ("client", "client_encryption"):
+                error = ("ConfigurationError: Unknown option: io_loop" if cls.kind == "client" else
+                         "TypeError: ... got an unexpected keyword argument 'io_loop'")
                 w.report(catalog.PMA102, keyword, fix=Fix("remove-keyword", safe=True, data=("io_loop",)),
-                         callee=_callee_text(node))
+                         callee=_callee_text(node), error=error)
             elif keyword.arg == "connect" and cls.kind == "client":
                 w.report(catalog.PMA107, keyword, fix=Fix("remove-keyword", safe=True, data=("connect",)))
             elif keyword.arg == "collection" and cls.kind == "gridfs_bucket":
