@@ -1,0 +1,1 @@
+"""A small Tornado + Motor service: users, their avatars in GridFS, and a signup report."""

@@ -1,0 +1,111 @@
+"""The flake8 adapter: options, ``run()``, and turning internal errors into flake8's own failure.
+
+Everything the plugin knows comes from flake8's ``tree`` and ``lines`` (never the file on disk:
+under ``flake8 -`` the file named by ``--stdin-display-name`` may not exist or may differ).
+The analysis itself is ``checker.check``, shared with the CLI and the fixer.
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import keyword
+import logging
+from typing import Any, ClassVar, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Tuple, Type
+
+from flake8.exceptions import ExecutionError, PluginExecutionFailed
+
+from . import __version__, checker
+from .settings import DEFAULT_SETTINGS, Settings
+
+LOG = logging.getLogger("flake8.pymongo_async")
+
+ENTRY_POINT = "PMA"
+FACTORIES_OPTION = "--pma-extra-factories"
+FACTORY_KINDS = ("client", "database", "collection")
+
+Result = Tuple[int, int, str, Type[Any]]
+
+
+def parse_extra_factories(entries: Optional[Iterable[str]]) -> FrozenSet[str]:
+    """Validate ``KIND:NAME`` entries (``collection:app.db.get_users``) into ``Settings.extra_factories``.
+
+    Raises ``ValueError`` with a one-line message naming the first bad entry. Pure and
+    deterministic: flake8 may call ``parse_options`` again in every worker process.
+    """
+    valid = []
+    for raw in entries or ():
+        entry = raw.strip()
+        if not entry:
+            continue
+        kind, sep, name = entry.partition(":")
+        if not sep or kind not in FACTORY_KINDS or not _is_dotted_name(name):
+            raise ValueError(
+                f"{FACTORIES_OPTION}: bad entry {entry!r}: expected KIND:NAME where KIND is one of "
+                f"{', '.join(FACTORY_KINDS)} and NAME is a function or class name, bare or dotted "
+                f"(e.g. collection:app.db.get_users)"
+            )
+        valid.append(f"{kind}:{name}")
+    return frozenset(valid)
+
+
+def _is_dotted_name(name: str) -> bool:
+    parts = name.split(".")
+    return all(part.isidentifier() and not keyword.iskeyword(part) for part in parts)
+
+
+class Plugin:
+    """flake8's entry point ``PMA``: a tree plugin that reports ``checker.check``'s diagnostics."""
+
+    name = "flake8-pymongo-async"
+    version = __version__
+
+    # Set by parse_options (once per process, from the same options every time).
+    _settings: ClassVar[Settings] = DEFAULT_SETTINGS
+
+    __slots__ = ("tree", "lines", "filename")
+
+    # flake8 chooses the arguments by these parameter names: all must stay positional-or-keyword.
+    def __init__(self, tree: ast.AST, lines: Sequence[str], filename: str) -> None:
+        self.tree = tree
+        self.lines = lines
+        self.filename = filename
+
+    @classmethod
+    def add_options(cls, option_manager: Any) -> None:
+        option_manager.add_option(
+            FACTORIES_OPTION,
+            default=[],
+            parse_from_config=True,
+            comma_separated_list=True,
+            metavar="KIND:NAME,...",
+            help=(
+                "Functions or classes of your code whose call returns an async driver object, "
+                f"as KIND:NAME with KIND one of {', '.join(FACTORY_KINDS)} "
+                "(e.g. collection:app.db.get_users,client:app.mongo.make_client). Default: none."
+            ),
+        )
+
+    @classmethod
+    def parse_options(cls, options: argparse.Namespace) -> None:
+        try:
+            factories = parse_extra_factories(getattr(options, "pma_extra_factories", None))
+        except ValueError as exc:
+            # flake8 prints an ExecutionError as its own short report, without a traceback.
+            raise ExecutionError(str(exc)) from None
+        cls._settings = Settings(extra_factories=factories)
+
+    def run(self) -> Iterator[Result]:
+        try:
+            # Everything is computed before the first yield: nothing can fail mid-iteration.
+            results: List[Result] = [
+                (d.line, d.col, d.flake8_text(), type(self))
+                for d in checker.check(self.tree, self.lines, self._settings)
+            ]
+        except Exception as exc:  # includes RecursionError on deeply nested code
+            LOG.critical("%s crashed on %s", self.name, self.filename, exc_info=True)
+            raise PluginExecutionFailed(
+                filename=self.filename,
+                plugin_name=f"{self.name}[{ENTRY_POINT}]",
+                exception=exc,
+            ) from exc
+        yield from results
