@@ -9,13 +9,17 @@ import sys
 from typing import List, Sequence
 
 from .diagnostics import Diagnostic
+from .rules.awaits import AwaitFamily
 from .rules.motor import MotorFamily
+from .rules.protocols import ProtocolFamily
 from .semantic.model import Walker
 from .settings import DEFAULT_SETTINGS, Settings
 
 # Codes whose logic exists; the CLI, docs and tests treat the others as not yet available.
 IMPLEMENTED_CODES: frozenset = frozenset(
-    {"PMA101", "PMA102", "PMA103", "PMA104", "PMA105", "PMA106", "PMA107", "PMA108", "PMA109", "PMA110", "PMA111"}
+    {"PMA101", "PMA102", "PMA103", "PMA104", "PMA105", "PMA106", "PMA107", "PMA108", "PMA109", "PMA110", "PMA111",
+     "PMA201", "PMA202", "PMA203", "PMA204", "PMA205", "PMA206", "PMA207", "PMA208",
+     "PMA301", "PMA302", "PMA303", "PMA304"}
 )
 
 # Every rule needs evidence that names the driver (an import of pymongo, gridfs or motor, or a
@@ -50,4 +54,5 @@ def check(tree: ast.AST, lines: Sequence[str], settings: Settings = DEFAULT_SETT
 
 
 def _families() -> list:
-    return [MotorFamily()]
+    # A family may keep per-file state (open `try` blocks), so each check gets fresh instances.
+    return [MotorFamily(), AwaitFamily(), ProtocolFamily()]

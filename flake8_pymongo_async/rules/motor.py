@@ -115,7 +115,9 @@ class MotorFamily:
                          "TypeError: ... got an unexpected keyword argument 'io_loop'")
                 w.report(catalog.PMA102, keyword, fix=Fix("remove-keyword", safe=True, data=("io_loop",)),
                          callee=_callee_text(node), error=error)
-            elif keyword.arg == "connect" and cls.kind == "client":
+            elif keyword.arg == "connect" and cls.kind == "client" and not _is_false(keyword.value):
+                # connect=False asks for the lazy connection AsyncMongoClient makes anyway; only a
+                # request to connect eagerly (connect=True, or a variable) is silently not honoured.
                 w.report(catalog.PMA107, keyword, fix=Fix("remove-keyword", safe=True, data=("connect",)))
             elif keyword.arg == "collection" and cls.kind == "gridfs_bucket":
                 w.report(catalog.PMA111, keyword,
@@ -195,6 +197,10 @@ def _no_counterpart(module: str) -> str:
 
 def _class_word(kind: str) -> str:
     return {"client": "MongoClient", "database": "Database", "collection": "Collection"}.get(kind, kind)
+
+
+def _is_false(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is False
 
 
 def _int_literal(node: Optional[ast.expr]) -> Optional[int]:

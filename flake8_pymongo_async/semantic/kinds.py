@@ -18,6 +18,19 @@ CURSOR_KINDS: FrozenSet[str] = frozenset(
 # What one item of an iterable driver object is. Only GridFS cursors yield driver objects.
 ITEM_KIND: Dict[str, str] = {"grid_out_cursor": "grid_out"}
 
+# What a call returns where the annotation does not say: `start_transaction()` is annotated as
+# returning an AbstractAsyncContextManager; at run time it is a transaction context (async only).
+RESULT_OVERRIDES: Dict[Tuple[str, str], str] = {("session", "start_transaction"): "transaction"}
+
+# Functions of the standard library that rules recognise by what they are, not by their name
+# alone: the import (or module attribute) must resolve to them.
+KNOWN_FUNCTIONS = frozenset({
+    "asyncio.wrap_future", "asyncio.isfuture", "asyncio.run", "asyncio.to_thread", "asyncio.gather",
+    "asyncio.create_task", "asyncio.ensure_future", "asyncio.run_coroutine_threadsafe", "asyncio.new_event_loop",
+    "asyncio.get_event_loop", "threading.Thread", "concurrent.futures.ThreadPoolExecutor",
+    "concurrent.futures.ProcessPoolExecutor",
+})
+
 # Every dotted prefix of a module that defines a driver class, so `import pymongo.asynchronous`
 # and `pymongo.asynchronous.collection.AsyncCollection` resolve step by step.
 _DRIVER_MODULES: FrozenSet[str] = frozenset(
@@ -60,6 +73,8 @@ def resolve_dotted(dotted: str) -> Value:
         return ClassRef(found[0], found[1])
     if dotted in _DRIVER_MODULES or dotted in OTHER_MODULES:
         return Module(dotted)
+    if dotted in KNOWN_FUNCTIONS:
+        return Special(dotted)
     module, _, attr = dotted.rpartition(".")
     if module in _TYPING_MODULES and attr in TYPING_FORMS:
         return Special(attr)

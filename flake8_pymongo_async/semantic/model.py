@@ -21,7 +21,9 @@ from . import kinds
 from .scope import Scope
 from .values import (
     CONFLICT,
+    FALSE,
     NONE,
+    TRUE,
     ClassInfo,
     ClassRef,
     Conflict,
@@ -44,6 +46,20 @@ from .values import (
 MAX_DEPTH = 200
 
 _TERMINAL = (ast.Return, ast.Raise, ast.Continue, ast.Break)
+
+# Expressions whose operands are used as values (a coroutine there is a bug); the operands of any
+# other expression we do not model (list/tuple/dict displays, starred...) are stored, not used.
+_VALUE_USES = (ast.BinOp, ast.JoinedStr, ast.FormattedValue, ast.Slice)
+
+# Functions that need an asyncio.Future, which a coroutine is not (Motor's calls returned Futures).
+FUTURE_ONLY_FUNCTIONS = frozenset({"asyncio.wrap_future", "asyncio.isfuture"})
+
+# Builtins that use their arguments' values and never await them.
+NON_AWAITING_BUILTINS = frozenset({
+    "print", "len", "list", "tuple", "set", "frozenset", "dict", "str", "repr", "bool", "int", "float",
+    "sorted", "sum", "any", "all", "min", "max", "enumerate", "zip", "map", "filter", "iter", "next",
+    "isinstance", "type", "id", "hash", "format", "vars", "reversed",
+})
 
 
 class Awaitable:
@@ -70,7 +86,8 @@ class Walker:
         self._hooks: Dict[str, List[Callable]] = {}
         for family in families:
             for event in ("import", "call", "attribute", "subscript", "await", "expr_stmt", "iterate", "with",
-                          "function_end", "module_end", "name_store", "compare", "yield"):
+                          "function_end", "module_end", "name_store", "compare", "yield", "pending_use",
+                          "try_start", "try_end"):
                 handler = getattr(family, "on_" + event, None)
                 if handler is not None:
                     self._hooks.setdefault(event, []).append(handler)
@@ -92,14 +109,19 @@ class Walker:
             ast.BoolOp: self._boolop,
             ast.UnaryOp: self._unaryop,
             ast.Yield: self._yield,
+            ast.Starred: self._starred,
             ast.YieldFrom: self._yield,
         }
         self.in_async_function = False
         self.current_function: Optional[FunctionInfo] = None
+        self.bound_pending: List[Pending] = []  # coroutines bound to names in the current function
         self.emitted: set = set()
+        self.dead = 0  # > 0 while walking a branch that never runs (`if False:`)
 
     # ------------------------------------------------------------------ reporting
     def report(self, rule: Rule, node: ast.AST, fix: Optional[Fix] = None, **fields: object) -> None:
+        if self.dead:
+            return
         line = getattr(node, "lineno", 1)
         col = getattr(node, "col_offset", 0)
         key = (rule.code, line, col)
@@ -121,6 +143,25 @@ class Walker:
     def emit(self, event: str, *args: object) -> None:
         for handler in self._hooks.get(event, ()):
             handler(self, *args)
+
+    # ------------------------------------------------------------------ coroutine uses
+    def consume(self, value: Value, context: str, node: ast.AST) -> None:
+        """Tell the rules how an un-awaited driver coroutine is used (awaited, discarded, ...)."""
+        if value.__class__ is not Pending:
+            return
+        if context == "await":
+            value.awaited = True  # type: ignore[union-attr]
+        elif context in ("return", "yield", "store", "arg", "lambda"):
+            value.escaped = True  # type: ignore[union-attr]
+        elif context == "bind":
+            self.bound_pending.append(value)  # type: ignore[arg-type]
+        self.emit("pending_use", value, context, node)
+
+    def is_builtin_call(self, node: ast.Call, func: Value) -> Optional[str]:
+        """The builtin's name when `node` calls a builtin that no binding shadows."""
+        if func is None and isinstance(node.func, ast.Name) and not self.scope.is_bound(node.func.id):
+            return node.func.id
+        return None
 
     # ------------------------------------------------------------------ driver
     def run(self) -> List[Diagnostic]:
@@ -170,16 +211,20 @@ class Walker:
 
     def _s_Expr(self, node: ast.Expr) -> None:
         value = self.expr(node.value)
+        self.consume(value, "discard", node.value)
         self.emit("expr_stmt", node, value)
 
     def _s_Assign(self, node: ast.Assign) -> None:
         value = self.expr(node.value)
         for target in node.targets:
+            self.consume(value, _target_context(target), node.value)
             self.bind(target, value, node.value)
 
     def _s_AnnAssign(self, node: ast.AnnAssign) -> None:
         declared = self.annotation(node.annotation)
         value = self.expr(node.value) if node.value is not None else None
+        if node.value is not None:
+            self.consume(value, _target_context(node.target), node.value)
         if isinstance(node.target, ast.Name):
             if declared is not None and not isinstance(declared, Conflict):
                 self.bind(node.target, declared, node.value)
@@ -196,7 +241,7 @@ class Walker:
             self.bind(node.target, value if node.value is not None else declared, node.value)
 
     def _s_AugAssign(self, node: ast.AugAssign) -> None:
-        self.expr(node.value)
+        self.consume(self.expr(node.value), "value", node.value)
         if isinstance(node.target, ast.Name):
             self.expr(node.target)  # reads the name first; value unknown afterwards
             self.assign_name(node.target.id, None)
@@ -212,6 +257,8 @@ class Walker:
 
     def _s_Return(self, node: ast.Return) -> None:
         value = self.expr(node.value) if node.value is not None else NONE
+        if node.value is not None:
+            self.consume(value, "return", node.value)
         if self.current_function is not None:
             self.current_function.returns.append(value)
 
@@ -239,16 +286,25 @@ class Walker:
         self.emit("import", node)
 
     def _s_If(self, node: ast.If) -> None:
-        self.expr(node.test)
-        self.branches([node.body, node.orelse])
+        test = self.expr(node.test)
+        self.consume(test, "truth", node.test)
+        # `if _IS_SYNC:` with `_IS_SYNC = False`: the branch never runs, so it reports nothing.
+        dead = {TRUE: node.orelse, FALSE: node.body}.get(test) if test in (TRUE, FALSE) else None
+        self.branches([node.body, node.orelse], dead)
+
+    def _s_Assert(self, node: ast.Assert) -> None:
+        self.consume(self.expr(node.test), "truth", node.test)
+        if node.msg is not None:
+            self.consume(self.expr(node.msg), "value", node.msg)
 
     def _s_While(self, node: ast.While) -> None:
-        self.expr(node.test)
+        self.consume(self.expr(node.test), "truth", node.test)
         self.loop(node.body, node.orelse)
 
     def _s_For(self, node: ast.AST) -> None:
         iterable = self.expr(node.iter)  # type: ignore[attr-defined]
         is_async = isinstance(node, ast.AsyncFor)
+        self.consume(iterable, "async_iterate" if is_async else "iterate", node.iter)  # type: ignore
         self.emit("iterate", node, node.iter, iterable, is_async)  # type: ignore[attr-defined]
         before = dict(self.scope.env)
         self.bind(node.target, self.item_value(iterable, is_async), None)  # type: ignore[attr-defined]
@@ -262,6 +318,7 @@ class Walker:
         is_async = isinstance(node, ast.AsyncWith)
         for item in node.items:  # type: ignore[attr-defined]
             value = self.expr(item.context_expr)
+            self.consume(value, "async_with" if is_async else "with", item.context_expr)
             self.emit("with", node, item, value, is_async)
             if item.optional_vars is not None:
                 self.bind(item.optional_vars, self.enter_value(value), None)
@@ -271,7 +328,9 @@ class Walker:
 
     def _s_Try(self, node: ast.AST) -> None:
         before = dict(self.scope.env)
+        self.emit("try_start", node)
         self.block(node.body)  # type: ignore[attr-defined]
+        self.emit("try_end", node)
         after_body = self.scope.env
         ends = []
         if not self._terminates(node.body):  # type: ignore[attr-defined]
@@ -335,6 +394,7 @@ class Walker:
         try:
             self.block(node.body)
         finally:
+            info.class_env = self.scope.env
             self.scope = outer
         self.assign_name(node.name, UserClass(info))
 
@@ -363,11 +423,18 @@ class Walker:
             joined[name] = result
         return joined
 
-    def branches(self, bodies: Sequence[Sequence[ast.stmt]]) -> None:
+    def branches(self, bodies: Sequence[Sequence[ast.stmt]], dead: Optional[Sequence[ast.stmt]] = None) -> None:
         before = self.scope.env
         ends = []
         for body in bodies:
             self.scope.env = dict(before)
+            if body is dead:
+                self.dead += 1
+                try:
+                    self.block(body)
+                finally:
+                    self.dead -= 1
+                continue
             self.block(body)
             if not self._terminates(body):
                 ends.append(self.scope.env)
@@ -443,10 +510,13 @@ class Walker:
         try:
             handler = self._handlers.get(type(node))
             if handler is None:
+                context = "value" if isinstance(node, _VALUE_USES) else "store"
                 for child in ast.iter_child_nodes(node):
                     if isinstance(child, ast.expr):
                         self.parents[id(child)] = node
-                    self.visit(child)
+                        self.consume(self.expr(child), context, child)
+                    else:
+                        self.visit(child)
                 value: Value = None
             else:
                 value = handler(node)
@@ -474,10 +544,15 @@ class Walker:
         return None if isinstance(value, Conflict) else value
 
     def _constant(self, node: ast.Constant) -> Value:
-        return NONE if node.value is None else None
+        if node.value is None:
+            return NONE
+        if node.value is True or node.value is False:
+            return TRUE if node.value else FALSE
+        return None
 
     def _attribute(self, node: ast.Attribute) -> Value:
         base = self._child(node, node.value)
+        self.consume(base, "attribute", node)
         self.emit("attribute", node, base, False)
         chain = dotted(node)
         if chain is not None:
@@ -508,7 +583,10 @@ class Walker:
             return self.instance_attribute(base.info, name)
         if isinstance(base, UserClass):
             method = base.info.methods.get(name)
-            return FuncRef(method) if method is not None else None
+            if method is not None:
+                return FuncRef(method)
+            value = base.info.class_env.get(name)
+            return None if isinstance(value, Conflict) else value
         return None
 
     def instance_attribute(self, cls: ClassInfo, name: str) -> Value:
@@ -523,7 +601,9 @@ class Walker:
             info = cls.methods.get(method_name)
             if info is not None and not info.walked:
                 self.walk_function(info)
-        values = cls.attr_values.get(name)
+        values = list(cls.attr_values.get(name, ()))
+        if name in cls.class_env:  # a class attribute, unless an instance attribute shadows it
+            values.append(cls.class_env[name])
         if not values:
             return None
         result: Value = values[0]
@@ -533,7 +613,8 @@ class Walker:
 
     def _subscript(self, node: ast.Subscript) -> Value:
         base = self._child(node, node.value)
-        self._child(node, node.slice)
+        self.consume(base, "subscript", node)
+        self.consume(self._child(node, node.slice), "value", node.slice)
         self.emit("subscript", node, base, False)
         if isinstance(base, ClassRef):
             return base  # a generic alias: AsyncCollection[dict]
@@ -548,10 +629,17 @@ class Walker:
 
     def _call(self, node: ast.Call) -> Value:
         func = self._child(node, node.func)
+        self.consume(func, "call", node)
+        if self.is_builtin_call(node, func) in NON_AWAITING_BUILTINS:
+            context = "builtin_arg"
+        elif isinstance(func, Special) and func.name in FUTURE_ONLY_FUNCTIONS:
+            context = "future_arg"
+        else:
+            context = "arg"
         for arg in node.args:
-            self._child(node, arg)
+            self.consume(self._child(node, arg), context, arg)
         for keyword in node.keywords:
-            self._child(node, keyword.value)
+            self.consume(self._child(node, keyword.value), context, keyword.value)
         self.emit("call", node, func)
         return self.call_result(func, node)
 
@@ -564,6 +652,8 @@ class Walker:
                 result: Value = ListOf(kinds.item_of(owner))
             elif func.name == "next" and func.how == "coroutine":
                 result = kinds.item_of(owner)
+            elif (owner.kind, func.name) in kinds.RESULT_OVERRIDES:
+                result = Obj(owner.flavour, kinds.RESULT_OVERRIDES[(owner.kind, func.name)])
             else:
                 result = Obj(owner.flavour, func.returns) if func.returns else None
             if func.how == "coroutine":
@@ -612,16 +702,20 @@ class Walker:
 
     def _await(self, node: ast.Await) -> Value:
         inner = self._child(node, node.value)
+        self.consume(inner, "await", node.value)
         self.emit("await", node, inner)
         if isinstance(inner, Pending):
             inner.awaited = True
             return inner.result
         if isinstance(inner, Awaitable):
             return inner.result
+        if isinstance(inner, Obj):  # awaiting a non-awaitable (PMA203): keep following the object
+            return inner
         return None
 
     def _namedexpr(self, node: ast.NamedExpr) -> Value:
         value = self._child(node, node.value)
+        self.consume(value, "bind", node.value)
         # The walrus binds in the enclosing function, not in a comprehension.
         scope = self.scope
         while scope.kind == "comprehension" and scope.parent is not None:
@@ -634,29 +728,47 @@ class Walker:
         return value
 
     def _ifexp(self, node: ast.IfExp) -> Value:
-        self._child(node, node.test)
-        return merge(self._child(node, node.body), self._child(node, node.orelse))
+        self.consume(self._child(node, node.test), "truth", node.test)
+        body, orelse = self._child(node, node.body), self._child(node, node.orelse)
+        self.consume(body, "store", node.body)
+        self.consume(orelse, "store", node.orelse)
+        return merge(body, orelse)
 
     def _compare(self, node: ast.Compare) -> Value:
         left = self._child(node, node.left)
         rights = [self._child(node, c) for c in node.comparators]
+        for value, operand in zip([left, *rights], [node.left, *node.comparators]):
+            self.consume(value, "compare", operand)
         self.emit("compare", node, left, rights)
         return None
 
     def _boolop(self, node: ast.BoolOp) -> Value:
         for value in node.values:
-            self._child(node, value)
+            self.consume(self._child(node, value), "truth", value)
         return None
 
     def _unaryop(self, node: ast.UnaryOp) -> Value:
-        self._child(node, node.operand)
+        value = self._child(node, node.operand)
+        self.consume(value, "truth" if isinstance(node.op, ast.Not) else "value", node.operand)
+        if isinstance(node.op, ast.Not) and value in (TRUE, FALSE):
+            return FALSE if value == TRUE else TRUE
+        return None
+
+    def _starred(self, node: ast.Starred) -> Value:
+        value = self._child(node, node.value)
+        if isinstance(node.ctx, ast.Load):
+            self.consume(value, "unpack", node.value)
+            self.emit("iterate", node, node.value, value, False)
         return None
 
     def _yield(self, node: ast.AST) -> Value:
         if self.current_function is not None and self.scope.func is self.current_function:
             self.current_function.is_generator = True
         if node.value is not None:  # type: ignore[attr-defined]
-            self._child(node, node.value)  # type: ignore[attr-defined]
+            value = self._child(node, node.value)  # type: ignore[attr-defined]
+            self.consume(value, "yield", node.value)  # type: ignore[attr-defined]
+            if isinstance(node, ast.YieldFrom):
+                self.emit("iterate", node, node.value, value, False)
         self.emit("yield", node)
         return None
 
@@ -667,7 +779,7 @@ class Walker:
         try:
             for arg in _all_args(node.args):
                 self.scope.env[arg.arg] = None
-            self._child(node, node.body)
+            self.consume(self._child(node, node.body), "lambda", node.body)
         finally:
             self.scope = outer
         return None
@@ -680,15 +792,16 @@ class Walker:
         try:
             for i, gen in enumerate(generators):
                 iterable = first_iter if i == 0 else self._child(node, gen.iter)
+                self.consume(iterable, "async_iterate" if gen.is_async else "iterate", gen.iter)
                 self.emit("iterate", gen, gen.iter, iterable, bool(gen.is_async))
                 self.bind(gen.target, self.item_value(iterable, bool(gen.is_async)), None)
                 for condition in gen.ifs:
-                    self._child(node, condition)
+                    self.consume(self._child(node, condition), "truth", condition)
             if isinstance(node, ast.DictComp):
-                self._child(node, node.key)
-                self._child(node, node.value)
+                self.consume(self._child(node, node.key), "store", node.key)
+                self.consume(self._child(node, node.value), "store", node.value)
             else:
-                self._child(node, node.elt)  # type: ignore[attr-defined]
+                self.consume(self._child(node, node.elt), "store", node.elt)  # type: ignore[attr-defined]
         finally:
             self.scope = outer
         return None
@@ -763,7 +876,8 @@ class Walker:
             return
         info.walking = True
         node = info.node
-        saved = (self.scope, self.in_async_function, self.current_function, self.depth)
+        saved = (self.scope, self.in_async_function, self.current_function, self.depth, self.bound_pending)
+        self.bound_pending = []
         self.scope = Scope("function", info.parent_scope, cls=info.cls, func=info)  # type: ignore[arg-type]
         self.in_async_function = isinstance(node, ast.AsyncFunctionDef)
         self.current_function = info
@@ -773,7 +887,7 @@ class Walker:
             self.block(node.body)  # type: ignore[attr-defined]
             self.emit("function_end", info)
         finally:
-            self.scope, self.in_async_function, self.current_function, self.depth = saved
+            self.scope, self.in_async_function, self.current_function, self.depth, self.bound_pending = saved
             info.walking = False
             info.walked = True
 
@@ -858,6 +972,14 @@ def _assigns_attribute_of(body: Sequence[ast.stmt], name: str) -> bool:
                 stack.extend(c for c in children if isinstance(c, ast.stmt))
                 stack.extend(s for c in children if not isinstance(c, ast.stmt) for s in getattr(c, "body", []))
     return False
+
+
+def _target_context(target: ast.AST) -> str:
+    if isinstance(target, ast.Name):
+        return "bind"
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return "unpack"  # iterates the value
+    return "store"
 
 
 def _all_args(args: ast.arguments) -> List[ast.arg]:

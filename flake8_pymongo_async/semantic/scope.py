@@ -43,6 +43,17 @@ class Scope:
             scope = scope.parent
         return None
 
+    def is_bound(self, name: str) -> bool:
+        """Whether any scope visible from here binds `name` (so it is not the builtin)."""
+        scope: Optional[Scope] = self
+        first = True
+        while scope is not None:
+            if (first or scope.kind != "class") and (name in scope.env or name in scope.global_names):
+                return True
+            first = False
+            scope = scope.parent
+        return False
+
     def module(self) -> "Scope":
         scope = self
         while scope.parent is not None:

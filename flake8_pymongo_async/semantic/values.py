@@ -60,7 +60,7 @@ class Pending:
     Identity matters: each call makes its own, so the await rules can follow it through names.
     """
 
-    __slots__ = ("result", "owner", "member", "node", "awaited", "escaped")
+    __slots__ = ("result", "owner", "member", "node", "awaited", "escaped", "reported")
 
     def __init__(self, result: "Value", owner: Obj, member: str, node: ast.AST) -> None:
         self.result = result
@@ -69,6 +69,7 @@ class Pending:
         self.node = node
         self.awaited = False  # awaited somewhere (directly or through a name)
         self.escaped = False  # handed to something that may await it (returned, passed, stored)
+        self.reported = False  # a rule already reported this coroutine (one diagnostic per hazard)
 
     def __repr__(self) -> str:
         return f"Pending({self.owner.kind}.{self.member} -> {self.result!r})"
@@ -97,7 +98,7 @@ class FunctionInfo:
 class ClassInfo:
     """A class defined in the module: its methods and what ``self.x`` holds."""
 
-    __slots__ = ("node", "name", "methods", "attr_values", "attr_annotations", "assigning_methods")
+    __slots__ = ("node", "name", "methods", "attr_values", "attr_annotations", "assigning_methods", "class_env")
 
     def __init__(self, node: ast.ClassDef) -> None:
         self.node = node
@@ -106,6 +107,7 @@ class ClassInfo:
         self.attr_values: Dict[str, List["Value"]] = {}  # self.x = <value>, from walked methods
         self.attr_annotations: Dict[str, "Value"] = {}  # class-level `x: T` and `self.x: T = ...`
         self.assigning_methods: Set[str] = set()  # methods that assign some self.x
+        self.class_env: Dict[str, "Value"] = {}  # names bound in the class body
 
 
 class FuncRef(NamedTuple):
@@ -126,6 +128,8 @@ class Conflict(NamedTuple):
 
 CONFLICT = Conflict()
 NONE = Special("None")  # the constant None: neutral when merging attribute assignments
+TRUE = Special("True")
+FALSE = Special("False")
 
 Value = Union[Obj, ClassRef, Module, Special, Method, ListOf, Pending, FuncRef, UserClass, Instance, Conflict, None]
 
@@ -134,4 +138,9 @@ def merge(a: "Value", b: "Value") -> "Value":
     """The value of a name after two paths join."""
     if a is b or a == b:
         return a
+    # A Motor object and a PyMongo Async object of the same kind (a compatibility import in
+    # `try`/`except ImportError`) are judged alike: keep the PyMongo Async one.
+    if type(a) is type(b) and isinstance(a, (Obj, ClassRef)) and a.kind == b.kind:  # type: ignore[union-attr]
+        if {a.flavour, b.flavour} == {"motor", "async"}:  # type: ignore[union-attr]
+            return a if a.flavour == "async" else b  # type: ignore[union-attr]
     return CONFLICT
