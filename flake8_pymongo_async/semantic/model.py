@@ -117,6 +117,11 @@ class Walker:
         self.bound_pending: List[Pending] = []  # coroutines bound to names in the current function
         self.emitted: set = set()
         self.dead = 0  # > 0 while walking a branch that never runs (`if False:`)
+        # --pma-extra-factories: "kind:name" entries; calling `name` gives an async driver object.
+        self.factories: Dict[str, str] = {}
+        for entry in settings.extra_factories:
+            kind, _, name = entry.partition(":")
+            self.factories[name] = kind
 
     # ------------------------------------------------------------------ reporting
     def report(self, rule: Rule, node: ast.AST, fix: Optional[Fix] = None, **fields: object) -> None:
@@ -281,7 +286,10 @@ class Walker:
                 continue
             value = None
             if not node.level and node.module:
-                value = kinds.resolve_dotted(node.module + "." + alias.name)
+                dotted_name = node.module + "." + alias.name
+                value = kinds.resolve_dotted(dotted_name)
+                if value is None and dotted_name in self.factories:
+                    value = ClassRef("async", self.factories[dotted_name])
             self.assign_name(alias.asname or alias.name, value)
         self.emit("import", node)
 
@@ -552,7 +560,8 @@ class Walker:
 
     def _attribute(self, node: ast.Attribute) -> Value:
         base = self._child(node, node.value)
-        self.consume(base, "attribute", node)
+        # `coro.__await__()` (inside a class's own __await__) is awaiting it by another spelling.
+        self.consume(base, "await" if node.attr == "__await__" else "attribute", node)
         self.emit("attribute", node, base, False)
         chain = dotted(node)
         if chain is not None:
@@ -644,6 +653,10 @@ class Walker:
         return self.call_result(func, node)
 
     def call_result(self, func: Value, node: ast.Call) -> Value:
+        if self.factories and not isinstance(func, ClassRef):
+            name = dotted(node.func) or (node.func.id if isinstance(node.func, ast.Name) else None)
+            if name is not None and name in self.factories:
+                return Obj("async", self.factories[name])
         if isinstance(func, ClassRef):
             return Obj(func.flavour, func.kind)
         if isinstance(func, Method):
