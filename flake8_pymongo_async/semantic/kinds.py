@@ -27,7 +27,7 @@ RESULT_OVERRIDES: Dict[Tuple[str, str], str] = {("session", "start_transaction")
 KNOWN_FUNCTIONS = frozenset({
     "asyncio.wrap_future", "asyncio.isfuture", "asyncio.run", "asyncio.to_thread", "asyncio.gather",
     "asyncio.create_task", "asyncio.ensure_future", "asyncio.run_coroutine_threadsafe", "asyncio.new_event_loop",
-    "asyncio.get_event_loop", "threading.Thread", "concurrent.futures.ThreadPoolExecutor",
+    "asyncio.get_event_loop", "asyncio.get_running_loop", "threading.Thread", "concurrent.futures.ThreadPoolExecutor",
     "concurrent.futures.ProcessPoolExecutor",
 })
 

@@ -21,6 +21,8 @@ from . import kinds
 from .scope import Scope
 from .values import (
     CONFLICT,
+    EXECUTOR,
+    EventLoop,
     FALSE,
     NONE,
     TRUE,
@@ -117,6 +119,14 @@ class Walker:
         self.bound_pending: List[Pending] = []  # coroutines bound to names in the current function
         self.emitted: set = set()
         self.dead = 0  # > 0 while walking a branch that never runs (`if False:`)
+        self.current_stmt: Optional[ast.stmt] = None  # the statement whose expressions are being walked
+        # > 0 inside the body of a loop over run-time data (or a `while`) in the current function;
+        # loops over a literal list or `range(<literal>)` run a fixed, chosen number of times.
+        self.loop_depth = 0
+        # Module-level names holding async driver objects -> the name of the object they derive
+        # from (`db = client.app` makes "db" -> "client"), so uses of either reach one client.
+        self.module_roots: Dict[str, str] = {}
+        self.default_loop = EventLoop(new=False)
         # --pma-extra-factories: "kind:name" entries; calling `name` gives an async driver object.
         self.factories: Dict[str, str] = {}
         for entry in settings.extra_factories:
@@ -204,6 +214,7 @@ class Walker:
         if self.depth > MAX_DEPTH:
             return
         self.depth += 1
+        self.current_stmt = node
         try:
             handler = getattr(self, "_s_" + type(node).__name__, None)
             if handler is None:
@@ -316,7 +327,12 @@ class Walker:
         self.emit("iterate", node, node.iter, iterable, is_async)  # type: ignore[attr-defined]
         before = dict(self.scope.env)
         self.bind(node.target, self.item_value(iterable, is_async), None)  # type: ignore[attr-defined]
-        self.block(node.body)  # type: ignore[attr-defined]
+        step = 0 if _fixed_iteration(node.iter) else 1  # type: ignore[attr-defined]
+        self.loop_depth += step
+        try:
+            self.block(node.body)  # type: ignore[attr-defined]
+        finally:
+            self.loop_depth -= step
         self.scope.env = self._join([before, self.scope.env])
         self.block(node.orelse)  # type: ignore[attr-defined]
 
@@ -450,7 +466,11 @@ class Walker:
 
     def loop(self, body: Sequence[ast.stmt], orelse: Sequence[ast.stmt]) -> None:
         before = dict(self.scope.env)
-        self.block(body)
+        self.loop_depth += 1
+        try:
+            self.block(body)
+        finally:
+            self.loop_depth -= 1
         self.scope.env = self._join([before, self.scope.env])
         self.block(orelse)
 
@@ -466,6 +486,9 @@ class Walker:
 
     def bind(self, target: ast.AST, value: Value, value_node: Optional[ast.AST]) -> None:
         if isinstance(target, ast.Name):
+            if self.scope.kind == "module" and isinstance(value, Obj) and value.is_async:
+                root = _leftmost_name(value_node) if value_node is not None else None
+                self.module_roots[target.id] = self.module_roots.get(root, target.id) if root else target.id
             self.assign_name(target.id, value)
         elif isinstance(target, (ast.Tuple, ast.List)):
             for element in target.elts:
@@ -549,6 +572,12 @@ class Walker:
         if not isinstance(node.ctx, ast.Load):
             return None
         value = self.scope.lookup(node.id)
+        func = self.current_function
+        if func is not None:
+            if isinstance(value, Obj) and node.id in self.module_roots and node.id not in self.scope.env:
+                func.reaches.add(self.module_roots[node.id])
+            elif isinstance(value, FuncRef):
+                func.calls.append(value.info)
         return None if isinstance(value, Conflict) else value
 
     def _constant(self, node: ast.Constant) -> Value:
@@ -595,11 +624,18 @@ class Walker:
             if method is not None:
                 return FuncRef(method)
             value = base.info.class_env.get(name)
+            if isinstance(value, Obj) and value.is_async and self.current_function is not None:
+                self.current_function.reaches.add(f"{base.info.name}.{name}")
             return None if isinstance(value, Conflict) else value
         return None
 
     def instance_attribute(self, cls: ClassInfo, name: str) -> Value:
         method = cls.methods.get(name)
+        if method is not None and self.current_function is not None:
+            self.current_function.calls.append(method)
+        class_value = cls.class_env.get(name)
+        if isinstance(class_value, Obj) and class_value.is_async and self.current_function is not None:
+            self.current_function.reaches.add(f"{cls.name}.{name}")
         if method is not None:
             if method.is_property:
                 return self.return_value(method)
@@ -675,6 +711,12 @@ class Walker:
         if isinstance(func, Special):
             if func.name == "cast" and node.args:
                 return self.annotation(node.args[0])
+            if func.name in ("concurrent.futures.ThreadPoolExecutor", "concurrent.futures.ProcessPoolExecutor"):
+                return EXECUTOR
+            if func.name == "asyncio.new_event_loop":
+                return EventLoop(new=True)
+            if func.name in ("asyncio.get_event_loop", "asyncio.get_running_loop"):
+                return self.default_loop
             return None
         if isinstance(func, UserClass):
             return Instance(func.info)
@@ -787,14 +829,15 @@ class Walker:
 
     def _lambda(self, node: ast.Lambda) -> Value:
         self._defaults(node.args)
-        outer = self.scope
+        outer, outer_async = self.scope, self.in_async_function
         self.scope = Scope("function", outer, func=None)
+        self.in_async_function = False  # a lambda body is a sync function (often run in a thread)
         try:
             for arg in _all_args(node.args):
                 self.scope.env[arg.arg] = None
             self.consume(self._child(node, node.body), "lambda", node.body)
         finally:
-            self.scope = outer
+            self.scope, self.in_async_function = outer, outer_async
         return None
 
     def _comprehension(self, node: ast.AST) -> Value:
@@ -828,6 +871,8 @@ class Walker:
         return None
 
     def enter_value(self, value: Value) -> Value:
+        if value is EXECUTOR:
+            return EXECUTOR
         if isinstance(value, Obj):
             entry = kinds.member(value, "__aenter__") or kinds.member(value, "__enter__")
             if entry is not None and entry[1]:
@@ -889,8 +934,11 @@ class Walker:
             return
         info.walking = True
         node = info.node
-        saved = (self.scope, self.in_async_function, self.current_function, self.depth, self.bound_pending)
+        saved = (self.scope, self.in_async_function, self.current_function, self.depth, self.bound_pending,
+                 self.loop_depth, self.dead)
         self.bound_pending = []
+        self.loop_depth = 0
+        self.dead = 0
         self.scope = Scope("function", info.parent_scope, cls=info.cls, func=info)  # type: ignore[arg-type]
         self.in_async_function = isinstance(node, ast.AsyncFunctionDef)
         self.current_function = info
@@ -900,7 +948,8 @@ class Walker:
             self.block(node.body)  # type: ignore[attr-defined]
             self.emit("function_end", info)
         finally:
-            self.scope, self.in_async_function, self.current_function, self.depth, self.bound_pending = saved
+            (self.scope, self.in_async_function, self.current_function, self.depth, self.bound_pending,
+             self.loop_depth, self.dead) = saved
             info.walking = False
             info.walked = True
 
@@ -985,6 +1034,27 @@ def _assigns_attribute_of(body: Sequence[ast.stmt], name: str) -> bool:
                 stack.extend(c for c in children if isinstance(c, ast.stmt))
                 stack.extend(s for c in children if not isinstance(c, ast.stmt) for s in getattr(c, "body", []))
     return False
+
+
+def _fixed_iteration(node: ast.AST) -> bool:
+    """A loop over a literal display or `range()` of literals: a fixed set chosen in the code."""
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        return True
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "range"
+            and all(isinstance(a, ast.Constant) for a in node.args))
+
+
+def _leftmost_name(node: ast.AST) -> Optional[str]:
+    """`client` for `client.app.users`, `client["app"]`, `client.get_database("x").c`, `await ...`."""
+    while True:
+        if isinstance(node, ast.Name):
+            return node.id
+        if isinstance(node, (ast.Attribute, ast.Subscript, ast.Await)):
+            node = node.value
+        elif isinstance(node, ast.Call):
+            node = node.func
+        else:
+            return None
 
 
 def _target_context(target: ast.AST) -> str:

@@ -78,7 +78,8 @@ class Pending:
 class FunctionInfo:
     """A function or method defined in the module: its node, scope and (lazily) return value."""
 
-    __slots__ = ("node", "parent_scope", "cls", "walked", "walking", "returns", "is_property", "is_generator")
+    __slots__ = ("node", "parent_scope", "cls", "walked", "walking", "returns", "is_property", "is_generator",
+                 "reaches", "calls")
 
     def __init__(self, node: ast.AST, parent_scope: "object", cls: Optional["ClassInfo"]) -> None:
         self.node = node
@@ -89,6 +90,10 @@ class FunctionInfo:
         self.returns: List["Value"] = []  # values of its `return` statements, once walked
         self.is_property = False
         self.is_generator = False
+        # Module- or class-level async driver objects this function uses (by root name, e.g.
+        # "client" or "Repo.client"), and the module's functions it calls or hands on.
+        self.reaches: Set[str] = set()
+        self.calls: List["FunctionInfo"] = []
 
     @property
     def is_async(self) -> bool:
@@ -122,12 +127,23 @@ class Instance(NamedTuple):
     info: ClassInfo
 
 
+class EventLoop:
+    """An event loop value: `asyncio.new_event_loop()` makes a new one each call; the running or
+    default loop (`get_event_loop()`, `get_running_loop()`) is one shared object per module."""
+
+    __slots__ = ("new",)
+
+    def __init__(self, new: bool) -> None:
+        self.new = new
+
+
 class Conflict(NamedTuple):
     """A name bound to different values on different paths: treated as unknown."""
 
 
 CONFLICT = Conflict()
 NONE = Special("None")  # the constant None: neutral when merging attribute assignments
+EXECUTOR = Special("executor")  # a concurrent.futures thread or process pool
 TRUE = Special("True")
 FALSE = Special("False")
 

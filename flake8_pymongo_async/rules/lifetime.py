@@ -1,0 +1,222 @@
+"""PMA4xx: client lifetime, threads and event loops.
+
+PMA401 and PMA402 need to know what a function reaches through the other functions of the module,
+so their candidate sites are collected during the walk and judged at the end of the module, when
+every function body has been walked (``FunctionInfo.reaches`` and ``.calls``).
+"""
+from __future__ import annotations
+
+import ast
+from typing import Dict, List, Optional, Set, Tuple
+
+from ..api import tables
+from ..semantic.values import EXECUTOR, ClassRef, EventLoop, FuncRef, FunctionInfo, Method, Obj, Special, Value
+from . import catalog
+
+# How the callable and its arguments are passed to each way of running code in another thread:
+# (index of the callable among the positional arguments, keyword that may hold it instead).
+_THREAD_ENTRY: Dict[str, Tuple[int, Optional[str]]] = {
+    "threading.Thread": (1, "target"),  # Thread(group, target, ...)
+    "asyncio.to_thread": (0, None),
+}
+_EXECUTOR_METHODS: Dict[str, Tuple[int, Optional[str]]] = {"submit": (0, "fn"), "map": (0, "fn")}
+_ROUTE_DECORATORS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "route", "api_route",
+                               "websocket", "view"})
+
+
+class LifetimeFamily:
+    def __init__(self) -> None:
+        self._thread_sites: List[Tuple[ast.Call, Value, List[ast.expr], object]] = []
+        # Per function (or None for module-level code): the event-loop runs in source order.
+        self._runs: Dict[Optional[FunctionInfo], List[Tuple[ast.Call, object, ast.expr]]] = {}
+
+    # ---------------------------------------------------------------- collecting sites
+    def on_call(self, w, node: ast.Call, func: Value) -> None:
+        if isinstance(func, Special):
+            if func.name in _THREAD_ENTRY:
+                self._thread_site(w, node, *_THREAD_ENTRY[func.name])
+            elif func.name == "asyncio.run" and node.args:
+                self._runs.setdefault(w.current_function, []).append((node, object(), node.args[0]))
+            return
+        if isinstance(func, Method):
+            self._sync_io(w, node, func)
+            return
+        callee = node.func
+        if not isinstance(callee, ast.Attribute):
+            return
+        receiver = w.value_of(callee.value)
+        if receiver is EXECUTOR and callee.attr in _EXECUTOR_METHODS:
+            self._thread_site(w, node, *_EXECUTOR_METHODS[callee.attr])
+        elif isinstance(receiver, EventLoop):
+            if callee.attr == "run_in_executor":
+                self._thread_site(w, node, 1, None)
+            elif callee.attr == "run_until_complete" and node.args:
+                self._runs.setdefault(w.current_function, []).append((node, receiver, node.args[0]))
+
+    def _thread_site(self, w, node: ast.Call, index: int, keyword: Optional[str]) -> None:
+        target: Optional[ast.expr] = node.args[index] if len(node.args) > index else None
+        for kw in node.keywords:
+            if keyword is not None and kw.arg == keyword:
+                target = kw.value
+        others = [a for a in node.args if a is not target] + [k.value for k in node.keywords if k.value is not target]
+        self._thread_sites.append((node, w.value_of(target) if target is not None else None,
+                                   ([target] if target is not None else []) + others, w.current_function))
+
+    # ---------------------------------------------------------------- PMA404
+    def _sync_io(self, w, node: ast.Call, method: Method) -> None:
+        owner = method.owner
+        if owner.flavour != "sync" or not w.in_async_function:
+            return
+        twin = tables.ASYNC_MEMBERS.get(owner.kind, {}).get(method.name)
+        if twin is None or twin[0] not in ("coroutine", "async_property"):
+            return  # no I/O: the async twin is sync too (find(), sort(), get_collection()...)
+        w.report(catalog.PMA404, node,
+                 detail=f"`{method.name}()` on a sync PyMongo `{_sync_class(owner.kind)}` blocks the event loop "
+                        f"inside `async def`; use `AsyncMongoClient` and `await ...{method.name}()` (or "
+                        f"`await asyncio.to_thread(...)`)")
+
+    def on_iterate(self, w, node: ast.AST, iter_node: ast.AST, iterable: Value, is_async: bool) -> None:
+        if (isinstance(iterable, Obj) and iterable.flavour == "sync" and w.in_async_function
+                and "__anext__" in tables.ASYNC_MEMBERS.get(iterable.kind, {})):
+            w.report(catalog.PMA404, iter_node,
+                     detail=f"iterating a sync PyMongo `{_sync_class(iterable.kind)}` fetches batches from the "
+                            f"server and blocks the event loop inside `async def`; use `AsyncMongoClient` and "
+                            f"`async for`")
+
+    def on_attribute(self, w, node: ast.Attribute, base: Value, is_store: bool) -> None:
+        if is_store or not isinstance(base, Obj) or base.flavour != "sync" or not w.in_async_function:
+            return
+        twin = tables.ASYNC_MEMBERS.get(base.kind, {}).get(node.attr)
+        if twin is not None and twin[0] == "async_property":
+            w.report(catalog.PMA404, node,
+                     detail=f"`.{node.attr}` on a sync PyMongo `{_sync_class(base.kind)}` waits for server "
+                            f"selection and blocks the event loop inside `async def`; use `AsyncMongoClient` and "
+                            f"`await client.{node.attr}`")
+
+    # ---------------------------------------------------------------- judged at the end
+    def on_module_end(self, w) -> None:
+        closure = _Closure()
+        for node, target, args, _function in self._thread_sites:
+            reached = self._handed_over(w, target, args, closure)
+            if reached:
+                w.report(catalog.PMA401, node,
+                         detail=f"{reached} is handed to another thread: `AsyncMongoClient` is not thread-safe and "
+                                f"binds to one event loop (`RuntimeError: Cannot use AsyncMongoClient in different "
+                                f"event loop`); keep driver calls on the loop, or use "
+                                f"`asyncio.run_coroutine_threadsafe(coro, loop)` from the thread")
+        for runs in self._runs.values():
+            seen: List[Tuple[object, Set[str]]] = []
+            for node, loop, arg in runs:
+                reached = self._reached_by(w, arg, closure)
+                shared = sorted(name for other_loop, other in seen if other_loop is not loop for name in other & reached)
+                if shared:
+                    w.report(catalog.PMA402, node,
+                             detail=f"`{shared[0]}` was already used by an earlier event loop in this function; a "
+                                    f"new loop here fails with `RuntimeError: Cannot use AsyncMongoClient in different "
+                                    f"event loop`; run everything in one `asyncio.run(main())`, creating and closing "
+                                    f"the client inside it")
+                seen.append((loop, reached))
+
+    def _handed_over(self, w, target: Value, args: List[ast.expr], closure: "_Closure") -> str:
+        if isinstance(target, Method) and target.owner.is_async:
+            return f"a bound method of an async `{target.owner.kind}` (`.{target.name}`)"
+        if isinstance(target, FuncRef):
+            reached = closure.of(target.info)
+            if reached:
+                return f"`{target.info.node.name}`, which uses the async driver object `{sorted(reached)[0]}`,"  # type: ignore
+        for arg in args:
+            for name_node in _names_in(arg):
+                value = w.value_of(name_node)
+                if isinstance(value, Obj) and value.is_async:
+                    return f"the async driver object `{name_node.id}`"
+                if isinstance(value, FuncRef) and isinstance(arg, ast.Lambda):
+                    reached = closure.of(value.info)
+                    if reached:
+                        return f"a lambda using `{sorted(reached)[0]}`"
+        return ""
+
+    def _reached_by(self, w, arg: ast.expr, closure: "_Closure") -> Set[str]:
+        reached: Set[str] = set()
+        for name_node in _names_in(arg):
+            value = w.value_of(name_node)
+            if isinstance(value, FuncRef):
+                reached |= closure.of(value.info)
+            elif isinstance(value, Obj) and value.is_async and name_node.id in w.module_roots:
+                reached.add(w.module_roots[name_node.id])
+        return reached
+
+
+class RequestFamily:
+    """PMA403: a client made per loop iteration or per request instead of once per process."""
+
+    def on_call(self, w, node: ast.Call, func: Value) -> None:
+        if not _is_client_class(func):
+            return
+        statement = w.current_stmt
+        if isinstance(statement, ast.Expr) and statement.value is node:
+            return  # made and dropped (a constructor-validation test): it never opens a pool
+        where = None
+        if w.loop_depth:
+            where = "inside a loop body"
+        elif w.current_function is not None and _is_request_handler(w.current_function.node):
+            where = "inside a request handler"
+        if where:
+            w.report(catalog.PMA403, node,
+                     detail=f"a MongoDB client is created {where}: each client opens its own connection pool and "
+                            f"monitor threads (a \"dire performance cost\"); create one client per process (at "
+                            f"startup or in the app's lifespan) and reuse it")
+
+
+class _Closure:
+    """What a function reaches through the module's functions it calls, memoised, cycle-safe."""
+
+    def __init__(self) -> None:
+        self._memo: Dict[int, Set[str]] = {}
+
+    def of(self, info: FunctionInfo) -> Set[str]:
+        key = id(info)
+        if key in self._memo:
+            return self._memo[key]
+        self._memo[key] = set()  # a cycle sees what is known so far
+        result = set(info.reaches)
+        for callee in info.calls:
+            if callee is not info:
+                result |= self.of(callee)
+        self._memo[key] = result
+        return result
+
+
+def _names_in(node: ast.AST) -> List[ast.Name]:
+    return [n for n in ast.walk(node) if isinstance(n, ast.Name)]
+
+
+def _is_client_class(func: Value) -> bool:
+    return isinstance(func, ClassRef) and func.kind == "client" and func.flavour != "sync"
+
+
+def _is_request_handler(node: ast.AST) -> bool:
+    for decorator in getattr(node, "decorator_list", ()):
+        call = decorator.func if isinstance(decorator, ast.Call) else None
+        if isinstance(call, ast.Attribute) and call.attr in _ROUTE_DECORATORS:
+            return True
+    args = node.args  # type: ignore[attr-defined]
+    for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
+        if arg.arg == "request":
+            return True
+        annotation = arg.annotation
+        if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+            text = annotation.value
+        elif isinstance(annotation, ast.Name):
+            text = annotation.id
+        elif isinstance(annotation, ast.Attribute):
+            text = annotation.attr
+        else:
+            text = ""
+        if text.rpartition(".")[2].endswith("Request"):
+            return True
+    return False
+
+
+def _sync_class(kind: str) -> str:
+    names = tables.SYNC_CLASSES.get(kind)
+    return names[0].rpartition(".")[2] if names else kind
