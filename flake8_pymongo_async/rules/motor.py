@@ -91,7 +91,9 @@ class MotorFamily:
     def _check_async_names(self, w, node: ast.ImportFrom) -> None:
         for alias in node.names:
             homes = tables.ASYNC_NAME_HOMES.get(alias.name)
-            if homes and node.module not in homes:
+            # Fire only on a real ImportError: modules that merely import the name (AsyncCollection
+            # inside pymongo.asynchronous.database) are not homes but still import fine.
+            if homes and node.module not in tables.ASYNC_NAME_IMPORTABLE.get(alias.name, ()):
                 home = homes[0]
                 w.report(
                     catalog.PMA110, _alias_location(w, node, alias),
@@ -191,8 +193,12 @@ def _is_motor(module: str) -> bool:
 
 
 def _no_counterpart(module: str) -> str:
-    return (f"`{module}` has no PyMongo Async counterpart and Motor is deprecated (end of life 14 May 2026); "
-            f"re-implement it with `AsyncGridFSBucket` (`open_download_stream_by_name` + `readchunk()`)")
+    # motor.aiohttp / motor.web are GridFS HTTP handlers; every other such module is Motor plumbing.
+    if any(module == p or module.startswith(p + ".") for p in ("motor.aiohttp", "motor.web")):
+        return (f"`{module}` has no PyMongo Async counterpart and Motor is deprecated (end of life 14 May 2026); "
+                f"re-implement it with `AsyncGridFSBucket` (`open_download_stream_by_name` + `readchunk()`)")
+    return (f"`{module}` is Motor internals with no PyMongo Async counterpart "
+            f"(Motor is deprecated, end of life 14 May 2026); remove the import")
 
 
 def _class_word(kind: str) -> str:
