@@ -10,7 +10,9 @@ import ast
 from typing import Dict, List, Optional, Set, Tuple
 
 from ..api import tables
-from ..semantic.values import EXECUTOR, ClassRef, EventLoop, FuncRef, FunctionInfo, Method, Obj, Special, Value
+from ..semantic.model import ITERATING_BUILTINS
+from ..semantic.values import (EXECUTOR, ClassRef, EventLoop, FuncRef, FunctionInfo, Instance, Method, Obj, Special,
+                               UserClass, Value)
 from . import catalog
 
 # How the callable and its arguments are passed to each way of running code in another thread:
@@ -28,7 +30,7 @@ class LifetimeFamily:
     def __init__(self) -> None:
         self._thread_sites: List[Tuple[ast.Call, Value, List[ast.expr], object]] = []
         # Per function (or None for module-level code): the event-loop runs in source order.
-        self._runs: Dict[Optional[FunctionInfo], List[Tuple[ast.Call, object, ast.expr]]] = {}
+        self._runs: Dict[Optional[FunctionInfo], List[Tuple[ast.Call, object, ast.expr, tuple]]] = {}
 
     # ---------------------------------------------------------------- collecting sites
     def on_call(self, w, node: ast.Call, func: Value) -> None:
@@ -36,7 +38,13 @@ class LifetimeFamily:
             if func.name in _THREAD_ENTRY:
                 self._thread_site(w, node, *_THREAD_ENTRY[func.name])
             elif func.name == "asyncio.run" and node.args:
-                self._runs.setdefault(w.current_function, []).append((node, object(), node.args[0]))
+                self._add_run(w, node, object(), node.args[0])
+            return
+        builtin = w.is_builtin_call(node, func)
+        if builtin in ITERATING_BUILTINS or builtin == "next":
+            args = node.args[1:] if builtin in ("map", "filter") else node.args[:1] if builtin == "next" else node.args
+            for arg in args:
+                self.on_iterate(w, node, arg, w.value_of(arg), False)
             return
         if isinstance(func, Method):
             self._sync_io(w, node, func)
@@ -51,7 +59,10 @@ class LifetimeFamily:
             if callee.attr == "run_in_executor":
                 self._thread_site(w, node, 1, None)
             elif callee.attr == "run_until_complete" and node.args:
-                self._runs.setdefault(w.current_function, []).append((node, receiver, node.args[0]))
+                self._add_run(w, node, receiver, node.args[0])
+
+    def _add_run(self, w, node: ast.Call, loop: object, arg: ast.expr) -> None:
+        self._runs.setdefault(w.current_function, []).append((node, loop, arg, w.branch_path))
 
     def _thread_site(self, w, node: ast.Call, index: int, keyword: Optional[str]) -> None:
         target: Optional[ast.expr] = node.args[index] if len(node.args) > index else None
@@ -105,17 +116,19 @@ class LifetimeFamily:
                                 f"event loop`); keep driver calls on the loop, or use "
                                 f"`asyncio.run_coroutine_threadsafe(coro, loop)` from the thread")
         for runs in self._runs.values():
-            seen: List[Tuple[object, Set[str]]] = []
-            for node, loop, arg in runs:
+            seen: List[Tuple[object, Set[str], tuple]] = []
+            for node, loop, arg, path in runs:
                 reached = self._reached_by(w, arg, closure)
-                shared = sorted(name for other_loop, other in seen if other_loop is not loop for name in other & reached)
+                shared = sorted(name for other_loop, other, other_path in seen
+                                if other_loop is not loop and not _exclusive(path, other_path)
+                                for name in other & reached)
                 if shared:
                     w.report(catalog.PMA402, node,
                              detail=f"`{shared[0]}` was already used by an earlier event loop in this function; a "
                                     f"new loop here fails with `RuntimeError: Cannot use AsyncMongoClient in different "
                                     f"event loop`; run everything in one `asyncio.run(main())`, creating and closing "
                                     f"the client inside it")
-                seen.append((loop, reached))
+                seen.append((loop, reached, path))
 
     def _handed_over(self, w, target: Value, args: List[ast.expr], closure: "_Closure") -> str:
         if isinstance(target, Method) and target.owner.is_async:
@@ -125,10 +138,10 @@ class LifetimeFamily:
             if reached:
                 return f"`{target.info.node.name}`, which uses the async driver object `{sorted(reached)[0]}`,"  # type: ignore
         for arg in args:
-            for name_node in _names_in(arg):
-                value = w.value_of(name_node)
+            for part in _expressions_in(arg):
+                value = w.value_of(part)
                 if isinstance(value, Obj) and value.is_async:
-                    return f"the async driver object `{name_node.id}`"
+                    return f"the async driver object `{_text(part)}`"
                 if isinstance(value, FuncRef) and isinstance(arg, ast.Lambda):
                     reached = closure.of(value.info)
                     if reached:
@@ -137,12 +150,17 @@ class LifetimeFamily:
 
     def _reached_by(self, w, arg: ast.expr, closure: "_Closure") -> Set[str]:
         reached: Set[str] = set()
-        for name_node in _names_in(arg):
-            value = w.value_of(name_node)
+        for part in _expressions_in(arg):
+            value = w.value_of(part)
             if isinstance(value, FuncRef):
                 reached |= closure.of(value.info)
-            elif isinstance(value, Obj) and value.is_async and name_node.id in w.module_roots:
-                reached.add(w.module_roots[name_node.id])
+            elif isinstance(value, Obj) and value.is_async:
+                if isinstance(part, ast.Name) and part.id in w.module_roots:
+                    reached.add(w.module_roots[part.id])
+                elif isinstance(part, ast.Attribute):
+                    base = w.value_of(part.value)
+                    if isinstance(base, (UserClass, Instance)) and part.attr in base.info.class_env:
+                        reached.add(f"{base.info.name}.{part.attr}")
         return reached
 
 
@@ -186,8 +204,26 @@ class _Closure:
         return result
 
 
-def _names_in(node: ast.AST) -> List[ast.Name]:
-    return [n for n in ast.walk(node) if isinstance(n, ast.Name)]
+def _expressions_in(node: ast.AST) -> List[ast.expr]:
+    """The expressions inside one call argument (small: a name, a lambda, a call)."""
+    return [n for n in ast.walk(node) if isinstance(n, (ast.Name, ast.Attribute))]
+
+
+def _text(node: ast.expr) -> str:
+    try:
+        return ast.unparse(node)
+    except Exception:  # pragma: no cover - ast.unparse handles every expression it is given
+        return "argument"
+
+
+def _exclusive(a: tuple, b: tuple) -> bool:
+    """Two branch paths that took different branches of the same `if`/`match` never both run."""
+    for (stmt_a, index_a), (stmt_b, index_b) in zip(a, b):
+        if stmt_a != stmt_b:
+            return False
+        if index_a != index_b:
+            return True
+    return False
 
 
 def _is_client_class(func: Value) -> bool:

@@ -12,14 +12,12 @@ from typing import Dict, List
 from ..api import tables
 from ..diagnostics import Fix
 from ..semantic import kinds
+from ..semantic.model import ITERATING_BUILTINS
 from ..semantic.values import Obj, Pending
 from . import catalog
 
 # "transaction" is the context `await session.start_transaction()` returns (kinds.RESULT_OVERRIDES).
 _ASYNC_CONTEXT_KINDS = frozenset(k for k, m in tables.ASYNC_MEMBERS.items() if "__aenter__" in m) | {"transaction"}
-# Builtins that iterate their arguments (map/filter iterate all but the first).
-_ITERATING_BUILTINS = frozenset({"list", "tuple", "set", "frozenset", "sorted", "dict", "enumerate", "zip", "sum",
-                                 "any", "all", "min", "max", "map", "filter", "iter", "reversed"})
 # Cursors whose `__getitem__` exists only to refuse indexing (which is why sync `for` is silent).
 _INDEX_REFUSING = frozenset(k for k in kinds.CURSOR_KINDS if "__getitem__" in tables.ASYNC_MEMBERS.get(k, {}))
 
@@ -62,7 +60,7 @@ class ProtocolFamily:
         builtin = w.is_builtin_call(node, func)
         if builtin is None:
             return
-        if builtin in _ITERATING_BUILTINS:
+        if builtin in ITERATING_BUILTINS:
             args = node.args[1:] if builtin in ("map", "filter") else node.args
             for arg in args:
                 value = w.value_of(arg)

@@ -56,6 +56,10 @@ _VALUE_USES = (ast.BinOp, ast.JoinedStr, ast.FormattedValue, ast.Slice)
 # Functions that need an asyncio.Future, which a coroutine is not (Motor's calls returned Futures).
 FUTURE_ONLY_FUNCTIONS = frozenset({"asyncio.wrap_future", "asyncio.isfuture"})
 
+# Builtins that iterate their arguments (map/filter iterate all but the first).
+ITERATING_BUILTINS = frozenset({"list", "tuple", "set", "frozenset", "sorted", "dict", "enumerate", "zip", "sum",
+                                "any", "all", "min", "max", "map", "filter", "iter", "reversed"})
+
 # Builtins that use their arguments' values and never await them.
 NON_AWAITING_BUILTINS = frozenset({
     "print", "len", "list", "tuple", "set", "frozenset", "dict", "str", "repr", "bool", "int", "float",
@@ -127,6 +131,12 @@ class Walker:
         # from (`db = client.app` makes "db" -> "client"), so uses of either reach one client.
         self.module_roots: Dict[str, str] = {}
         self.default_loop = EventLoop(new=False)
+        # Which branch of which `if`/`match` the walk is in: ((branching statement id, index), ...).
+        # Two sites whose paths differ at the same statement never both run.
+        self.branch_path: tuple = ()
+        # > 0 while walking the arguments of asyncio.run_coroutine_threadsafe(): the coroutine runs
+        # on the loop it is handed to, so what it uses is not used by the calling thread.
+        self.handed_to_loop = 0
         # --pma-extra-factories: "kind:name" entries; calling `name` gives an async driver object.
         self.factories: Dict[str, str] = {}
         for entry in settings.extra_factories:
@@ -383,7 +393,9 @@ class Walker:
             bodies.append((case, case.body))
         before = dict(self.scope.env)
         ends = [before]
-        for case, body in bodies:
+        path = self.branch_path
+        for index, (case, body) in enumerate(bodies):
+            self.branch_path = path + ((id(node), index),)
             self.scope.env = dict(before)
             self.visit(case.pattern)
             if case.guard is not None:
@@ -391,6 +403,7 @@ class Walker:
             self.block(body)
             if not self._terminates(body):
                 ends.append(self.scope.env)
+        self.branch_path = path
         self.scope.env = self._join(ends)
 
     def _s_FunctionDef(self, node: ast.AST) -> None:
@@ -450,7 +463,10 @@ class Walker:
     def branches(self, bodies: Sequence[Sequence[ast.stmt]], dead: Optional[Sequence[ast.stmt]] = None) -> None:
         before = self.scope.env
         ends = []
-        for body in bodies:
+        path = self.branch_path
+        for index, body in enumerate(bodies):
+            # keyed by the first body's list, which the AST owns (a temporary's id could be reused)
+            self.branch_path = path + ((id(bodies[0]), index),)
             self.scope.env = dict(before)
             if body is dead:
                 self.dead += 1
@@ -462,6 +478,7 @@ class Walker:
             self.block(body)
             if not self._terminates(body):
                 ends.append(self.scope.env)
+        self.branch_path = path
         self.scope.env = self._join(ends) if ends else dict(before)
 
     def loop(self, body: Sequence[ast.stmt], orelse: Sequence[ast.stmt]) -> None:
@@ -573,7 +590,7 @@ class Walker:
             return None
         value = self.scope.lookup(node.id)
         func = self.current_function
-        if func is not None:
+        if func is not None and not self.handed_to_loop:
             if isinstance(value, Obj) and node.id in self.module_roots and node.id not in self.scope.env:
                 func.reaches.add(self.module_roots[node.id])
             elif isinstance(value, FuncRef):
@@ -624,7 +641,8 @@ class Walker:
             if method is not None:
                 return FuncRef(method)
             value = base.info.class_env.get(name)
-            if isinstance(value, Obj) and value.is_async and self.current_function is not None:
+            if (isinstance(value, Obj) and value.is_async and self.current_function is not None
+                    and not self.handed_to_loop):
                 self.current_function.reaches.add(f"{base.info.name}.{name}")
             return None if isinstance(value, Conflict) else value
         return None
@@ -634,7 +652,8 @@ class Walker:
         if method is not None and self.current_function is not None:
             self.current_function.calls.append(method)
         class_value = cls.class_env.get(name)
-        if isinstance(class_value, Obj) and class_value.is_async and self.current_function is not None:
+        if (isinstance(class_value, Obj) and class_value.is_async and self.current_function is not None
+                and not self.handed_to_loop):
             self.current_function.reaches.add(f"{cls.name}.{name}")
         if method is not None:
             if method.is_property:
@@ -681,10 +700,15 @@ class Walker:
             context = "future_arg"
         else:
             context = "arg"
-        for arg in node.args:
-            self.consume(self._child(node, arg), context, arg)
-        for keyword in node.keywords:
-            self.consume(self._child(node, keyword.value), context, keyword.value)
+        to_loop = 1 if isinstance(func, Special) and func.name == "asyncio.run_coroutine_threadsafe" else 0
+        self.handed_to_loop += to_loop
+        try:
+            for arg in node.args:
+                self.consume(self._child(node, arg), context, arg)
+            for keyword in node.keywords:
+                self.consume(self._child(node, keyword.value), context, keyword.value)
+        finally:
+            self.handed_to_loop -= to_loop
         self.emit("call", node, func)
         return self.call_result(func, node)
 
