@@ -8,49 +8,19 @@ from __future__ import annotations
 
 import argparse
 import ast
-import keyword
 import logging
-from typing import Any, ClassVar, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Tuple, Type
+from typing import Any, ClassVar, Iterator, List, Sequence, Tuple, Type
 
 from flake8.exceptions import ExecutionError, PluginExecutionFailed
 
 from . import __version__, checker
-from .settings import DEFAULT_SETTINGS, Settings
+from .settings import DEFAULT_SETTINGS, FACTORIES_OPTION, FACTORY_KINDS, Settings, parse_extra_factories
 
 LOG = logging.getLogger("flake8.pymongo_async")
 
 ENTRY_POINT = "PMA"
-FACTORIES_OPTION = "--pma-extra-factories"
-FACTORY_KINDS = ("client", "database", "collection")
 
 Result = Tuple[int, int, str, Type[Any]]
-
-
-def parse_extra_factories(entries: Optional[Iterable[str]]) -> FrozenSet[str]:
-    """Validate ``KIND:NAME`` entries (``collection:app.db.get_users``) into ``Settings.extra_factories``.
-
-    Raises ``ValueError`` with a one-line message naming the first bad entry. Pure and
-    deterministic: flake8 may call ``parse_options`` again in every worker process.
-    """
-    valid = []
-    for raw in entries or ():
-        entry = raw.strip()
-        if not entry:
-            continue
-        kind, sep, name = entry.partition(":")
-        if not sep or kind not in FACTORY_KINDS or not _is_dotted_name(name):
-            raise ValueError(
-                f"{FACTORIES_OPTION}: bad entry {entry!r}: expected KIND:NAME where KIND is one of "
-                f"{', '.join(FACTORY_KINDS)} and NAME is a function or class name, bare or dotted "
-                f"(e.g. collection:app.db.get_users)"
-            )
-        valid.append(f"{kind}:{name}")
-    return frozenset(valid)
-
-
-def _is_dotted_name(name: str) -> bool:
-    parts = name.split(".")
-    return all(part.isidentifier() and not keyword.iskeyword(part) for part in parts)
 
 
 class Plugin:

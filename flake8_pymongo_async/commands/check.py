@@ -1,0 +1,157 @@
+"""``flake8-pymongo-async check PATH...``: flake8's findings without flake8.
+
+Exit status: 0 when nothing was found (or ``--exit-zero``), 1 when something was found or a file
+does not parse, 2 for usage and configuration errors, unreadable paths and internal errors.
+Problems with a file (syntax errors...) are one line each on stderr; the other files are checked.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import List, Optional, Sequence, TextIO
+
+from ..config import Config, ConfigError, Selection, common_start, find_pyproject, load, parse_codes
+from . import engine
+
+PROG = "flake8-pymongo-async"
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_ERROR = 2
+
+FORMATS = ("text", "json", "sarif", "github")
+
+
+def _jobs(value: str) -> Optional[int]:
+    if value == "auto":
+        return None
+    try:
+        jobs = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of processes or 'auto', got {value!r}") from None
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1 process, got {jobs}")
+    return jobs
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Check Python files for what breaks when Motor or sync PyMongo code moves to PyMongo Async: "
+        "the same findings as `flake8 --select=PMA`, without flake8. Configuration comes from "
+        "[tool.flake8-pymongo-async] in the nearest pyproject.toml (select, ignore, per-file-ignores, "
+        "extend-exclude, extra-factories); `# noqa` comments work as in flake8."
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help="files or directories to check (default: .); '-' reads stdin")
+    parser.add_argument("--format", choices=FORMATS, default="text",
+                        help="text (flake8's path:row:col: CODE message), json, sarif (2.1.0) or "
+                             "github (workflow annotations); default: text")
+    parser.add_argument("--select", metavar="CODES",
+                        help="comma-separated codes or prefixes to report (overrides the configuration)")
+    parser.add_argument("--ignore", metavar="CODES",
+                        help="comma-separated codes or prefixes not to report (overrides the configuration)")
+    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when something was found")
+    parser.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
+                        help="number of processes, or 'auto' for one per CPU (default: auto)")
+    parser.add_argument("--stdin-display-name", default=engine.DEFAULT_STDIN_NAME, metavar="NAME",
+                        help="the name reported for '-' (and matched by per-file-ignores); default: stdin")
+    parser.add_argument("--disable-noqa", action="store_true", help="report findings silenced by # noqa too")
+    parser.add_argument("--config", metavar="PYPROJECT", help="read this pyproject.toml instead of searching")
+    parser.add_argument("--isolated", action="store_true", help="ignore every configuration file")
+    parser.add_argument("--output-file", metavar="FILE", help="write the report to FILE instead of stdout")
+
+
+def _load_config(args: argparse.Namespace, paths: Sequence[str]) -> Config:
+    if args.isolated:
+        return Config()
+    if args.config:
+        path = Path(args.config)
+        if not path.is_file():
+            raise ConfigError(f"--config: {args.config}: no such file")
+        return load(path)
+    starts = [p for p in paths if p != engine.STDIN]
+    if not starts and args.stdin_display_name != engine.DEFAULT_STDIN_NAME:
+        starts = [os.path.dirname(os.path.abspath(args.stdin_display_name))]
+    found = find_pyproject(common_start(starts) if starts else Path.cwd())
+    return load(found) if found else Config()
+
+
+def build_options(args: argparse.Namespace, config: Config) -> engine.Options:
+    select = parse_codes(args.select, "--select") if args.select is not None else config.select
+    ignore = parse_codes(args.ignore, "--ignore") if args.ignore is not None else config.ignore
+    return engine.Options(
+        settings=config.settings(),
+        selection=Selection(select=select, ignore=ignore, per_file_ignores=config.per_file_ignores),
+        disable_noqa=args.disable_noqa,
+        stdin_display_name=args.stdin_display_name,
+    )
+
+
+def exit_status(results: Sequence[engine.FileResult], exit_zero: bool) -> int:
+    if any(r.error_kind in (engine.READ, engine.INTERNAL) for r in results):
+        return EXIT_ERROR
+    failed = any(r.findings or r.error_kind for r in results)
+    return EXIT_FINDINGS if failed and not exit_zero else EXIT_OK
+
+
+def run(args: argparse.Namespace) -> int:
+    from .. import checker
+    from ..output import Context, formatters
+    from ..output.github import escape_data, escape_property
+    from ..rules import catalog  # noqa: F401  (registers every rule)
+    from ..rules.registry import RULES
+
+    paths: List[str] = list(args.paths) or ["."]
+    if paths.count(engine.STDIN) > 1:
+        print(f"{PROG}: error: '-' (stdin) given more than once", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        config = _load_config(args, paths)
+        options = build_options(args, config)
+    except ConfigError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+
+    files = engine.expand_paths(paths, config.extend_exclude)
+    results = engine.check_paths(files, options, jobs=args.jobs)
+    status = exit_status(results, args.exit_zero)
+
+    for result in results:
+        if result.error_kind:
+            print(f"{result.path}: {result.error}", file=sys.stderr)
+
+    context = Context(rules=RULES, implemented=frozenset(checker.IMPLEMENTED_CODES), cwd=os.getcwd(),
+                      exit_code=status)
+    report = formatters()[args.format](results, context)
+    if args.format == "github":
+        for result in results:
+            if result.error_kind:
+                where = f"file={escape_property(result.path)}"
+                if result.error_line:
+                    where += f",line={result.error_line}"
+                    if result.error_col:
+                        where += f",col={result.error_col}"
+                report += f"::error {where},title={escape_property(PROG)}::{escape_data(result.error)}\n"
+
+    if args.output_file:
+        try:
+            with open(args.output_file, "w", encoding="utf-8", newline="\n") as out:
+                out.write(report)
+        except OSError as exc:
+            print(f"{PROG}: error: --output-file: {args.output_file}: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_ERROR
+    else:
+        _write(sys.stdout, report)
+    return status
+
+
+def _write(stream: TextIO, text: str) -> None:
+    if not text:
+        return
+    try:
+        stream.write(text)
+    except UnicodeEncodeError:  # a console that cannot show a character of a path or message
+        stream.write(text.encode(stream.encoding or "ascii", errors="backslashreplace")
+                     .decode(stream.encoding or "ascii"))
+    stream.flush()

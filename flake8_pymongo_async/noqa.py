@@ -1,0 +1,96 @@
+"""``# noqa`` exactly as flake8 applies it, for the standalone ``check`` command.
+
+flake8 (7.x) decides per reported line:
+
+- the comment is found with ``NOQA_INLINE`` anywhere in the line's text (a ``# noqa`` inside a string
+  literal counts too, as in flake8); the word ``noqa`` is case-insensitive;
+- a bare ``# noqa`` (no ``:`` and codes) silences every code on the line;
+- ``# noqa: PMA1,E501`` silences the codes that *start with* one of the listed codes. The comparison
+  of codes is case-sensitive (``# noqa: pma101`` silences nothing), as in flake8;
+- "the line" is the physical line, except that the physical lines of one token spanning several
+  lines (a triple-quoted string, a backslash continuation) are searched together, so a ``# noqa``
+  after a multi-line string covers a finding on any of its lines;
+- a line that starts (after indentation) with ``# flake8: noqa`` skips the whole file; after code on
+  the same line (``x = 1  # flake8: noqa``) it does nothing.
+
+``tests/test_cli_noqa.py`` compares this module with flake8 itself on the same sources.
+"""
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from typing import Dict, Iterable, List, Optional, Sequence, TypeVar
+
+# Copied from flake8.defaults (same semantics; kept here so that the CLI does not depend on
+# flake8's internals, which are not a public API).
+NOQA_INLINE = re.compile(r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.IGNORECASE)
+NOQA_FILE = re.compile(r"\s*# flake8[:=]\s*noqa", re.IGNORECASE)
+_CODE_SEPARATOR = re.compile(r"[,\s]")
+
+T = TypeVar("T")
+
+
+def file_is_ignored(lines: Sequence[str]) -> bool:
+    """True when a line is (only) ``# flake8: noqa``: flake8 then reports nothing for the file."""
+    return any(NOQA_FILE.match(line) for line in lines)
+
+
+def noqa_line_mapping(lines: Sequence[str]) -> Dict[int, str]:
+    """1-based line number -> the text flake8 searches for ``# noqa`` when a finding is on that line.
+
+    Mirrors ``flake8.processor.FileProcessor._noqa_line_mapping``: lines are grouped from one
+    NL/NEWLINE token to the next, so only tokens that span lines join them. Empty when the source
+    cannot be tokenized (then each physical line stands for itself, see ``noqa_text_for``).
+    """
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO("".join(lines)).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return {}
+    mapping: Dict[int, str] = {}
+    unset_min = len(lines) + 2
+    min_line, max_line = unset_min, -1
+    for tok in tokens:
+        if tok.type in (tokenize.ENDMARKER, tokenize.DEDENT):
+            continue
+        min_line = min(min_line, tok.start[0])
+        max_line = max(max_line, tok.end[0])
+        if tok.type in (tokenize.NL, tokenize.NEWLINE):
+            joined = "".join(lines[min_line - 1:max_line])
+            for number in range(min_line, max_line + 1):
+                mapping[number] = joined
+            min_line, max_line = unset_min, -1
+    return mapping
+
+
+def noqa_text_for(line: int, mapping: Dict[int, str], lines: Sequence[str]) -> str:
+    text = mapping.get(line)
+    if text is None:  # flake8 falls back to the physical line (via linecache)
+        text = lines[line - 1] if 1 <= line <= len(lines) else ""
+    return text
+
+
+def is_silenced(code: str, text: str) -> bool:
+    """Whether a ``# noqa`` comment in ``text`` silences ``code`` (flake8's ``is_inline_ignored``)."""
+    match = NOQA_INLINE.search(text)
+    if match is None:
+        return False
+    codes_text = match.group("codes")
+    if codes_text is None:
+        return True
+    codes = tuple(c.strip() for c in _CODE_SEPARATOR.split(codes_text) if c.strip())
+    return code.startswith(codes)
+
+
+def filter_silenced(findings: Iterable[T], lines: Sequence[str], *, code_of=None, line_of=None) -> List[T]:
+    """The findings that no ``# noqa`` silences. ``code_of``/``line_of`` default to ``.code``/``.line``."""
+    code_of = code_of or (lambda f: f.code)
+    line_of = line_of or (lambda f: f.line)
+    mapping: Optional[Dict[int, str]] = None
+    kept: List[T] = []
+    for finding in findings:
+        if mapping is None:  # tokenize only for files that have findings
+            mapping = noqa_line_mapping(lines)
+        if not is_silenced(code_of(finding), noqa_text_for(line_of(finding), mapping, lines)):
+            kept.append(finding)
+    return kept
