@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 from . import __version__
+from .fix import command as fix_command
+from .report import command as report_command
 
 if TYPE_CHECKING:
     from .rules.registry import Rule
@@ -40,10 +42,8 @@ def _configure_rules(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format", choices=RULE_FORMATS, default="text", help="output format (default: text)",
     )
-    parser.add_argument(
-        "--all", action="store_true",
-        help="also list the catalog's codes whose check is not implemented yet",
-    )
+    # The whole catalog is always listed now; --all is kept so that old invocations still work.
+    parser.add_argument("--all", action="store_true", help=argparse.SUPPRESS)
 
 
 def _catalog() -> Tuple[List[Rule], FrozenSet[str]]:
@@ -60,37 +60,77 @@ def _catalog() -> Tuple[List[Rule], FrozenSet[str]]:
 
 
 def _run_rules(args: argparse.Namespace) -> int:
-    every, implemented = _catalog()
-    rules = [r for r in every if args.all or r.code in implemented]
+    """Every code of the catalog; ``implemented`` says whether its check exists yet."""
+    from .docs_render import first_sentence
+
+    rules, implemented = _catalog()
     if args.format == "json":
         print(json.dumps(
             [
-                {"code": r.code, "name": r.name, "fix": r.fix, "implemented": r.code in implemented}
+                {"code": r.code, "name": r.name, "fix": r.fix, "implemented": r.code in implemented,
+                 "summary": first_sentence(r.docs.what)}
                 for r in rules
             ],
             indent=2,
         ))
     elif args.format == "markdown":
-        print("| code | name | fix |")
-        print("|---|---|---|")
+        print("| code | name | fix | implemented | summary |")
+        print("|---|---|---|---|---|")
         for r in rules:
-            pending = "" if r.code in implemented else " (not implemented yet)"
-            print(f"| {r.code} | {r.name}{pending} | {r.fix} |")
+            summary = " ".join(first_sentence(r.docs.what).split()).replace("|", "\\|")
+            done = "yes" if r.code in implemented else "no"
+            print(f"| {r.code} | {r.name} | {r.fix} | {done} | {summary} |")
     else:
         width = max((len(r.name) for r in rules), default=0)
         for r in rules:
             pending = "" if r.code in implemented else "  (not implemented yet)"
             print(f"{r.code}  {r.name:<{width}}  fix: {r.fix}{pending}")
-        if not rules:
-            print(f"{PROG}: no rule is implemented yet (--all lists the catalog)", file=sys.stderr)
     return EXIT_OK
+
+
+# --- check, explain ----------------------------------------------------------------------------
+# Their code lives in commands/ (the engine is shared with other commands); imported lazily so
+# that a broken import is an internal error reported by ``main``, never a traceback.
+
+
+def _configure_check(parser: argparse.ArgumentParser) -> None:
+    from .commands import check
+
+    check.configure(parser)
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    from .commands import check
+
+    return check.run(args)
+
+
+def _configure_explain(parser: argparse.ArgumentParser) -> None:
+    from .commands import explain
+
+    explain.configure(parser)
+
+
+def _run_explain(args: argparse.Namespace) -> int:
+    from .commands import explain
+
+    return explain.run(args)
 
 
 # --- dispatch ----------------------------------------------------------------------------------
 
 COMMANDS: Dict[str, Command] = {
-    "rules": Command(help="list the rules (code, name, fix applicability)", configure=_configure_rules,
-                     run=_run_rules),
+    "check": Command(help="check files as `flake8 --select=PMA` does, without flake8 (text, json, sarif, "
+                          "github)", configure=_configure_check, run=_run_check),
+    "explain": Command(help="explain a rule: what it reports, why, the fix, references",
+                       configure=_configure_explain, run=_run_explain),
+    "fix": Command(help="apply the fixes: safe ones by default, --unsafe-fixes for the rest; --diff to preview",
+                   configure=fix_command.configure, run=fix_command.run),
+    "report": Command(help="the migration picture of a codebase: findings per rule and file, what the fixer "
+                           "does, what needs a person (markdown, json, html)",
+                      configure=report_command.configure, run=report_command.run),
+    "rules": Command(help="list every rule of the catalog (code, name, fix applicability, implemented)",
+                     configure=_configure_rules, run=_run_rules),
 }
 
 

@@ -136,7 +136,8 @@ class LifetimeFamily:
         if isinstance(target, FuncRef):
             reached = closure.of(target.info)
             if reached:
-                return f"`{target.info.node.name}`, which uses the async driver object `{sorted(reached)[0]}`,"  # type: ignore
+                name = getattr(target.info.node, "name", "the function")
+                return f"`{name}`, which uses the async driver object `{sorted(reached)[0]}`,"
         for arg in args:
             for part in _expressions_in(arg):
                 value = w.value_of(part)

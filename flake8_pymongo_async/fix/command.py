@@ -1,0 +1,328 @@
+"""``flake8-pymongo-async fix PATH... [--diff] [--unsafe-fixes] [--select CODES] [--ignore CODES] [-j N]``.
+
+Files are found, and diagnostics selected, exactly as ``check`` does it: the same directory walk
+and excludes, ``[tool.flake8-pymongo-async]`` in ``pyproject.toml`` (select, ignore,
+per-file-ignores, extend-exclude, extra-factories), ``--select``/``--ignore`` overriding it, and
+``# noqa``. What ``check`` does not report, ``fix`` does not touch.
+"""
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import sys
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, TextIO
+
+from ..config import Config, ConfigError, Selection, common_start, find_pyproject, load, parse_codes
+from ..settings import Settings
+from .source import SourceError, read_source, write_atomic
+
+if TYPE_CHECKING:  # the engine (ast-grep-py, the checker) loads only when a file is fixed
+    from ..diagnostics import Diagnostic
+    from .edits import Refusal
+
+PROG = "flake8-pymongo-async"
+EXIT_OK, EXIT_LEFT, EXIT_ERROR = 0, 1, 2
+
+
+@dataclass
+class FileOutcome:
+    path: str
+    changed: bool = False
+    diff: str = ""
+    applied: Counter = field(default_factory=Counter)
+    remaining: List[Diagnostic] = field(default_factory=list)
+    unsafe_fixable: int = 0
+    refusals: List[Refusal] = field(default_factory=list)
+    suppressed: int = 0
+    error: Optional[str] = None
+    skipped: Optional[str] = None
+    converged: bool = True
+
+
+@dataclass(frozen=True)
+class Options:
+    settings: Settings
+    selection: Selection
+    unsafe: bool
+    diff: bool
+
+
+# ---------------------------------------------------------------------- one file
+def process_file(path: str, options: Options) -> FileOutcome:
+    """Fix one file (or compute its diff). Never raises: every problem becomes ``error``."""
+    from .engine import fix_text
+
+    outcome = FileOutcome(path=path)
+    try:
+        source = read_source(path)
+    except SourceError as exc:
+        outcome.error = str(exc)
+        return outcome
+    try:
+        result = fix_text(source.text, settings=options.settings, selection=options.selection,
+                          filename=path, unsafe=options.unsafe)
+    except RecursionError:
+        outcome.error = "internal error: the file is nested too deeply to fix"
+        return outcome
+    except Exception as exc:  # a fixer bug must not lose the other files' results
+        outcome.error = f"internal error: {type(exc).__name__}: {exc}"
+        return outcome
+    outcome.applied = result.applied
+    outcome.remaining = result.remaining
+    outcome.unsafe_fixable = len(result.unsafe_fixable)
+    outcome.refusals = result.refusals
+    outcome.suppressed = result.suppressed
+    outcome.error = result.error
+    outcome.skipped = result.skipped
+    outcome.converged = result.converged
+    if not result.changed:
+        return outcome
+    outcome.changed = True
+    if options.diff:
+        outcome.diff = unified_diff(path, result.original, result.text)
+        return outcome
+    try:
+        write_atomic(source, result.text)
+    except (OSError, UnicodeEncodeError) as exc:
+        outcome.changed = False
+        outcome.error = f"cannot write: {getattr(exc, 'strerror', None) or exc}"
+    return outcome
+
+
+def unified_diff(path: str, old: str, new: str) -> str:
+    lines = difflib.unified_diff(_diff_lines(old), _diff_lines(new), fromfile=path, tofile=path)
+    return "".join(lines)
+
+
+def _diff_lines(text: str) -> List[str]:
+    # Keep "\r\n" visible as "\n" in the diff; mark a missing final newline the way diff(1) does.
+    lines = [line.replace("\r\n", "\n") for line in text.splitlines(keepends=True)]
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n\\ No newline at end of file\n"
+    return lines
+
+
+# ---------------------------------------------------------------------- many files
+def run_files(files: Sequence[str], options: Options, jobs: int,
+              progress: Optional[TextIO]) -> List[FileOutcome]:
+    results: Dict[str, FileOutcome] = {}
+    total = len(files)
+
+    def tick(done: int, path: str) -> None:
+        if progress is not None:
+            shown = path if len(path) <= 60 else "..." + path[-57:]
+            progress.write(f"\r\x1b[K[{done}/{total}] {shown}")
+            progress.flush()
+
+    if jobs <= 1 or total <= 1:
+        for i, path in enumerate(files, 1):
+            tick(i, path)
+            results[path] = process_file(path, options)
+    else:
+        with ProcessPoolExecutor(max_workers=min(jobs, total)) as pool:
+            futures = {pool.submit(process_file, path, options): path for path in files}
+            for i, future in enumerate(as_completed(futures), 1):
+                path = futures[future]
+                tick(i, path)
+                try:
+                    results[path] = future.result()
+                except Exception as exc:  # a worker that died
+                    error = f"internal error: {type(exc).__name__}: {exc}"
+                    results[path] = FileOutcome(path=path, error=error)
+    if progress is not None and total:
+        progress.write("\r\x1b[K")
+        progress.flush()
+    return [results[path] for path in files]
+
+
+# ---------------------------------------------------------------------- the command
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="files and directories (walked for *.py)")
+    parser.add_argument("--diff", action="store_true",
+                        help="print a unified diff of the fixes and write nothing")
+    parser.add_argument("--unsafe-fixes", action="store_true",
+                        help="also apply the fixes that can change behaviour (see each rule's Fix safety)")
+    add_common_arguments(parser)
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="do not list the diagnostics left, only the summary")
+
+
+def add_common_arguments(parser: argparse.ArgumentParser) -> None:
+    """--select/--ignore/--config/--isolated/-j, with the meaning they have for ``check``."""
+    parser.add_argument("--select", metavar="CODES",
+                        help="comma-separated codes or prefixes (overrides the configuration), "
+                             "e.g. PMA1,PMA203")
+    parser.add_argument("--ignore", metavar="CODES",
+                        help="comma-separated codes or prefixes to leave alone (overrides the configuration)")
+    parser.add_argument("--config", metavar="PYPROJECT", help="read this pyproject.toml instead of searching")
+    parser.add_argument("--isolated", action="store_true", help="ignore every configuration file")
+    parser.add_argument("-j", "--jobs", default="auto", metavar="N",
+                        help="files processed in parallel, or 'auto' for one per CPU (default: auto)")
+
+
+@dataclass(frozen=True)
+class Setup:
+    config: Config
+    selection: Selection
+    settings: Settings
+    jobs: int
+    files: List[str]
+
+
+def setup(args: argparse.Namespace) -> Setup:
+    """Configuration, selection and the files to process, as ``check`` finds them.
+
+    Raises ``ConfigError`` with a one-line message for every bad option or configuration value.
+    """
+    from ..commands.engine import expand_paths
+
+    paths = list(args.paths)
+    if args.isolated:
+        config = Config()
+    elif args.config:
+        if not Path(args.config).is_file():
+            raise ConfigError(f"--config: {args.config}: no such file")
+        config = load(Path(args.config))
+    else:
+        found = find_pyproject(common_start(paths))
+        config = load(found) if found else Config()
+    select = parse_codes(args.select, "--select") if args.select is not None else config.select
+    ignore = parse_codes(args.ignore, "--ignore") if args.ignore is not None else config.ignore
+    selection = Selection(select=select, ignore=ignore, per_file_ignores=config.per_file_ignores)
+    return Setup(config=config, selection=selection, settings=config.settings(), jobs=parse_jobs(args.jobs),
+                 files=expand_paths(paths, config.extend_exclude))
+
+
+def parse_jobs(value: str) -> int:
+    if value == "auto":
+        return os.cpu_count() or 1
+    try:
+        jobs = int(value)
+    except ValueError:
+        raise ConfigError(f"-j/--jobs: expected a number of processes or 'auto', got {value!r}") from None
+    if jobs < 1:
+        raise ConfigError(f"-j/--jobs: expected at least 1 process, got {jobs}")
+    return jobs
+
+
+def run(args: argparse.Namespace) -> int:
+    if "-" in args.paths:
+        print(f"{PROG} fix: error: '-' (stdin) is not supported: fix rewrites files", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        found = setup(args)
+    except ConfigError as exc:
+        print(f"{PROG} fix: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    files, jobs = found.files, found.jobs
+    options = Options(settings=found.settings, selection=found.selection, unsafe=args.unsafe_fixes,
+                      diff=args.diff)
+    progress = sys.stderr if sys.stderr.isatty() else None
+    outcomes = run_files(files, options, jobs, progress)
+    out = sys.stdout
+    summary_out = sys.stderr if args.diff else sys.stdout
+    for outcome in outcomes:
+        if outcome.diff:
+            out.write(outcome.diff)
+    for outcome in outcomes:
+        if outcome.error:
+            print(f"{outcome.path}: error: {outcome.error}", file=sys.stderr)
+        elif outcome.skipped:
+            print(f"{outcome.path}: skipped: {outcome.skipped}", file=sys.stderr)
+        elif not outcome.converged:
+            print(f"{outcome.path}: warning: fixes still applied after the last pass; run fix again",
+                  file=sys.stderr)
+    if not args.diff and not args.quiet:
+        for outcome in outcomes:
+            reasons = {(r.diagnostic.line, r.diagnostic.col, r.diagnostic.code): r.reason
+                       for r in outcome.refusals}
+            for d in outcome.remaining:
+                why = reasons.get((d.line, d.col, d.code))
+                if d.fix is not None and why:
+                    note = f"  [not fixed: {why}]"
+                elif d.fix is not None and not d.fix.safe and not args.unsafe_fixes:
+                    note = "  [fixable with --unsafe-fixes]"
+                else:
+                    note = ""
+                print(f"{outcome.path}:{d.line}:{d.col + 1}: {d.code} {d.message}{note}", file=out)
+    write_summary(summary_out, outcomes, diff=args.diff, unsafe=args.unsafe_fixes)
+    out.flush()
+    if any(o.error for o in outcomes):
+        return EXIT_ERROR
+    if any(o.remaining or o.skipped for o in outcomes):
+        return EXIT_LEFT
+    if args.diff and any(o.changed for o in outcomes):
+        return EXIT_LEFT  # nothing was written: the diagnostics the diff fixes are still in the files
+    return EXIT_OK
+
+
+def write_summary(out: TextIO, outcomes: Sequence[FileOutcome], diff: bool, unsafe: bool) -> None:
+    from ..rules import catalog  # noqa: F401  (registers every rule)
+    from ..rules.registry import RULES
+
+    applied: Counter = Counter()
+    for outcome in outcomes:
+        applied.update(outcome.applied)
+    changed = [o for o in outcomes if o.changed]
+    fixed = sum(applied.values())
+    verb = "Would fix" if diff else "Fixed"
+    checked = len(outcomes)
+    if fixed:
+        print(f"{verb} {_n(fixed, 'diagnostic')} in {_n(len(changed), 'file')} "
+              f"({checked} checked):", file=out)
+        width = max(len(RULES[c].name) if c in RULES else 0 for c in applied)
+        for code in sorted(applied):
+            name = RULES[code].name if code in RULES else ""
+            print(f"  {code}  {name:<{width}}  {applied[code]}", file=out)
+    else:
+        print(f"Nothing to fix ({_n(checked, 'file')} checked).", file=out)
+    left = sum(len(o.remaining) for o in outcomes)
+    unsafe_left = sum(o.unsafe_fixable for o in outcomes)
+    suppressed = sum(o.suppressed for o in outcomes)
+    if left:
+        parts = []
+        if unsafe_left and not unsafe:
+            parts.append(f"{unsafe_left} fixable with --unsafe-fixes")
+        by_hand = left - (0 if unsafe else unsafe_left)
+        if by_hand:
+            parts.append(f"{by_hand} need{'s' if by_hand == 1 else ''} a change by hand")
+        print(f"{_n(left, 'diagnostic')} left: " + ", ".join(parts) + ".", file=out)
+    else:
+        print("No diagnostics left.", file=out)
+    if suppressed:
+        print(f"({_n(suppressed, 'diagnostic')} silenced by # noqa.)", file=out)
+    motor_left = [(o.path, d) for o in outcomes for d in o.remaining if d.code == "PMA101"]
+    if motor_left:
+        reasons = {(o.path, r.diagnostic.line, r.diagnostic.col, r.diagnostic.code): r.reason
+                   for o in outcomes for r in o.refusals}
+        print(f"Motor imports left ({len(motor_left)}):", file=out)
+        for path, d in motor_left:
+            if d.fix is None:
+                why = _no_counterpart(d.message)
+            else:
+                why = reasons.get((path, d.line, d.col, d.code),
+                                  "needs --unsafe-fixes" if not d.fix.safe else "not fixable here")
+            print(f"  {path}:{d.line}: {why}", file=out)
+    errors = sum(1 for o in outcomes if o.error)
+    skipped = sum(1 for o in outcomes if o.skipped)
+    if errors or skipped:
+        print(f"{_n(errors, 'file')} with errors, {skipped} skipped (see above).", file=out)
+
+
+def _no_counterpart(message: str) -> str:
+    """What the PMA101 message says has no PyMongo Async counterpart."""
+    marker = "no PyMongo Async counterpart for "
+    if marker in message:
+        return marker + message.split(marker, 1)[1].split(";")[0]
+    if "`" in message:
+        return f"`{message.split('`')[1]}` has no PyMongo Async counterpart"
+    return "no PyMongo Async counterpart"
+
+
+def _n(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"

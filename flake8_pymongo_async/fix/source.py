@@ -1,0 +1,182 @@
+"""Source files as the fixer sees them: decoded text plus everything needed to write it back unchanged.
+
+A file is read as bytes, decoded with its declared encoding (PEP 263 cookie, UTF-8 BOM), and kept
+with its original line endings: the fixer edits the text in place, so CRLF stays CRLF, a missing
+final newline stays missing, and a file that is not changed is never rewritten. Writes go to a
+temporary file in the same directory, get the original file's mode, and replace it atomically.
+"""
+from __future__ import annotations
+
+import codecs
+import io
+import os
+import stat
+import tempfile
+import tokenize
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import List, Tuple
+
+
+class SourceError(Exception):
+    """The file cannot be read or decoded (reported, never a traceback)."""
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: str
+    text: str
+    encoding: str  # the codec used to decode (and to encode back)
+    bom: bool
+
+    def encode(self, text: str) -> bytes:
+        data = text.encode(self.encoding)
+        return codecs.BOM_UTF8 + data if self.bom else data
+
+
+def read_source(path: str) -> SourceFile:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        raise SourceError(f"cannot read: {exc.strerror or exc}") from exc
+    return decode_source(path, data)
+
+
+def decode_source(path: str, data: bytes) -> SourceFile:
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:  # a bad or unknown coding cookie
+        raise SourceError(f"cannot decode: {exc}") from exc
+    bom = data.startswith(codecs.BOM_UTF8)
+    if bom:
+        data = data[len(codecs.BOM_UTF8):]
+        encoding = "utf-8"
+    elif encoding == "utf-8-sig":
+        encoding = "utf-8"
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise SourceError(f"cannot decode as {encoding}: {exc}") from exc
+    return SourceFile(path=path, text=text, encoding=encoding, bom=bom)
+
+
+def write_atomic(source: SourceFile, text: str) -> None:
+    """Replace ``source.path`` with ``text``, keeping encoding, BOM and file mode; atomic."""
+    data = source.encode(text)
+    path = source.path
+    directory = os.path.dirname(os.path.abspath(path))
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:  # a new file (the report's -o): the mode open() would give it
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    fd, tmp = tempfile.mkstemp(prefix=".pma-fix-", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def split_lines(text: str) -> List[str]:
+    """Physical lines with their endings, split only where Python's tokenizer splits (``\\n``, ``\\r\\n``).
+
+    ``str.splitlines`` would also split on form feeds and ``\\u2028``, which are not line breaks
+    for Python, and would shift every later line number.
+    """
+    lines = text.split("\n")
+    out = [line + "\n" for line in lines[:-1]]
+    if lines[-1]:
+        out.append(lines[-1])
+    return out
+
+
+def has_lone_cr(text: str) -> bool:
+    return "\r" in text.replace("\r\n", "")
+
+
+class Positions:
+    """Maps between the positions of ``ast`` (1-based lines, UTF-8 byte columns), of ast-grep
+    (0-based lines, character columns) and offsets into the text (characters)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lines = split_lines(text)
+        self.starts: List[int] = []
+        offset = 0
+        for line in self.lines:
+            self.starts.append(offset)
+            offset += len(line)
+        if not self.starts:
+            self.starts.append(0)
+        self.length = len(text)
+
+    def offset(self, line: int, byte_col: int) -> int:
+        """Character offset of an ``ast`` position (1-based line, byte column)."""
+        index = line - 1
+        if index >= len(self.lines):
+            return self.length
+        raw = self.lines[index].encode("utf-8")
+        return self.starts[index] + len(raw[:byte_col].decode("utf-8", errors="ignore"))
+
+    def node_span(self, node) -> Tuple[int, int]:
+        start = self.offset(node.lineno, node.col_offset)
+        end = self.offset(node.end_lineno, node.end_col_offset)
+        return start, end
+
+    def sg_offset(self, pos) -> int:
+        """Character offset of an ast-grep ``Pos`` (0-based line, character column)."""
+        if pos.line >= len(self.starts):
+            return self.length
+        return self.starts[pos.line] + pos.column
+
+    def sg_span(self, node) -> Tuple[int, int]:
+        r = node.range()
+        return self.sg_offset(r.start), self.sg_offset(r.end)
+
+    def line_of(self, offset: int) -> int:
+        """0-based line containing ``offset``."""
+        return max(bisect_right(self.starts, offset) - 1, 0)
+
+    def line_start(self, offset: int) -> int:
+        return self.starts[self.line_of(offset)]
+
+    def line_end(self, offset: int) -> int:
+        """Offset of the line break (or end of text) of the line containing ``offset``."""
+        index = self.line_of(offset)
+        if index >= len(self.lines):
+            return self.length
+        line = self.lines[index]
+        stripped = line.rstrip("\r\n")
+        return self.starts[index] + len(stripped)
+
+    def next_line_start(self, offset: int) -> int:
+        index = self.line_of(offset) + 1
+        return self.starts[index] if index < len(self.starts) else self.length
+
+    def indent_of(self, offset: int) -> str:
+        start = self.line_start(offset)
+        line = self.text[start:self.line_end(offset)]
+        return line[: len(line) - len(line.lstrip(" \t\f"))]
+
+    def starts_line(self, offset: int) -> bool:
+        return not self.text[self.line_start(offset):offset].strip(" \t\f")
+
+    def ends_line(self, offset: int) -> bool:
+        """Only whitespace or a comment follows ``offset`` on its line."""
+        rest = self.text[offset:self.line_end(offset)].strip(" \t\f")
+        return not rest or rest.startswith("#")
+
+    def newline(self) -> str:
+        first = self.text.find("\n")
+        return "\r\n" if first > 0 and self.text[first - 1] == "\r" else "\n"

@@ -1,0 +1,146 @@
+"""What the report shows, computed once and rendered three ways."""
+from __future__ import annotations
+
+import os
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence
+
+from ..config import Selection
+from ..fix.source import SourceError, read_source
+from ..settings import Settings
+
+STATUSES = ("safe", "unsafe", "manual")
+DOCS_PATH = "docs/rules/{code}.md"
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: str
+    line: int
+    col: int  # 1-based, as flake8 prints it
+    code: str
+    message: str
+    status: str  # safe (fixed by default), unsafe (with --unsafe-fixes), manual (a person)
+    reason: str = ""  # for a fixable rule the fixer declines here: why
+
+
+@dataclass
+class FileReport:
+    path: str
+    findings: List[Finding] = field(default_factory=list)
+    suppressed: int = 0
+    problem: Optional[str] = None  # unreadable, syntax error...
+
+    def counts(self) -> Counter:
+        return Counter(f.status for f in self.findings)
+
+
+@dataclass(frozen=True)
+class RuleRow:
+    code: str
+    name: str
+    fix: str  # the catalog's fix applicability
+    count: int
+    safe: int
+    unsafe: int
+    manual: int
+    files: int
+    docs: str
+    guide: str
+
+
+@dataclass
+class Report:
+    paths: List[str]
+    version: str
+    files: List[FileReport]
+    missing: List[str] = field(default_factory=list)
+
+    @property
+    def findings(self) -> List[Finding]:
+        return [f for file in self.files for f in file.findings]
+
+    def totals(self) -> Dict[str, int]:
+        counts = Counter(f.status for f in self.findings)
+        return {
+            "files_checked": len(self.files),
+            "files_with_findings": sum(1 for f in self.files if f.findings),
+            "findings": sum(counts.values()),
+            "safe": counts["safe"],
+            "unsafe": counts["unsafe"],
+            "manual": counts["manual"],
+            "suppressed": sum(f.suppressed for f in self.files),
+            "files_not_checked": sum(1 for f in self.files if f.problem),
+        }
+
+    def rules(self) -> List[RuleRow]:
+        from ..rules import catalog  # noqa: F401  (registers every rule)
+        from ..rules.registry import GUIDE, RULES
+
+        by_code: Dict[str, List[Finding]] = {}
+        for finding in self.findings:
+            by_code.setdefault(finding.code, []).append(finding)
+        rows = []
+        for code, found in by_code.items():
+            rule = RULES.get(code)
+            counts = Counter(f.status for f in found)
+            references = rule.docs.references if rule else ()
+            rows.append(RuleRow(
+                code=code, name=rule.name if rule else "", fix=rule.fix if rule else "none",
+                count=len(found), safe=counts["safe"], unsafe=counts["unsafe"], manual=counts["manual"],
+                files=len({f.path for f in found}), docs=DOCS_PATH.format(code=code),
+                guide=references[0][1] if references else GUIDE,
+            ))
+        rows.sort(key=lambda r: (-r.count, r.code))
+        return rows
+
+
+def analyze_file(path: str, settings: Settings, selection: Selection) -> FileReport:
+    from ..fix.engine import classify
+
+    report = FileReport(path=path)
+    try:
+        source = read_source(path)
+    except SourceError as exc:
+        report.problem = str(exc)
+        return report
+    try:
+        classified, suppressed = classify(source.text, settings=settings, selection=selection, filename=path)
+    except SyntaxError as exc:
+        report.problem = f"syntax error: {exc.msg} (line {exc.lineno})"
+        return report
+    except (ValueError, RecursionError) as exc:
+        report.problem = f"cannot check: {type(exc).__name__}: {exc}"
+        return report
+    report.suppressed = suppressed
+    for d, status, reason in classified:
+        report.findings.append(Finding(path=path, line=d.line, col=d.col + 1, code=d.code, message=d.message,
+                                       status=status, reason=reason))
+    return report
+
+
+def _analyze_safely(path: str, settings: Settings, selection: Selection) -> FileReport:
+    try:
+        return analyze_file(path, settings, selection)
+    except Exception as exc:  # one file's internal error must not lose the report
+        return FileReport(path=path, problem=f"internal error: {type(exc).__name__}: {exc}")
+
+
+def build_report(paths: Sequence[str], settings: Settings = Settings(), selection: Selection = Selection(),
+                 jobs: int = 1, files: Optional[Sequence[str]] = None) -> Report:
+    """The report for ``paths``; ``files`` when the caller already walked them (with excludes)."""
+    from .. import __version__
+    from ..commands.engine import expand_paths
+
+    files = list(files) if files is not None else expand_paths(paths)
+    missing = [path for path in paths if not os.path.exists(path)]
+    files = [f for f in files if f not in missing]
+    if jobs > 1 and len(files) > 1:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(files))) as pool:
+            reports = list(pool.map(_analyze_safely, files, [settings] * len(files), [selection] * len(files),
+                                    chunksize=8))
+    else:
+        reports = [_analyze_safely(path, settings, selection) for path in files]
+    return Report(paths=list(paths), version=__version__, files=reports, missing=missing)

@@ -1,0 +1,13 @@
+#!/usr/bin/env python3
+# -*- coding: utf-8 -*-
+"""Module docstring stays first, then `from __future__`; the rewritten import keeps its place."""
+from __future__ import annotations
+
+from pymongo.asynchronous.collection import AsyncCollection
+
+from pymongo import AsyncMongoClient
+
+
+async def count(client: AsyncMongoClient, coll: AsyncCollection) -> int:
+    assert isinstance(client, AsyncMongoClient)
+    return await coll.count_documents({})

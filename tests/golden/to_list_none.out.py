@@ -1,0 +1,10 @@
+"""to_list(0) meant "everything" in Motor; PyMongo Async raises. It becomes to_list(None) (PMA106)."""
+from pymongo.asynchronous.collection import AsyncCollection
+
+
+async def everything(coll: AsyncCollection):
+    first = await coll.find().to_list(None)
+    second = await coll.find({"paid": True}).to_list(length=None)
+    third = await coll.find().sort("_id").to_list(None)
+    fourth = await coll.find().to_list( None )
+    return first, second, third, fourth
