@@ -359,7 +359,8 @@ def test_readme_quick_start_lints_the_examples() -> None:
     result = flake8(*flake8_part[1:], cwd=ROOT)  # from the checkout: the repo's setup.cfg applies
     found = {(Path(path).name, line, code) for path, line, code in reports(result.stdout)}
     assert found, f"`{first}` reported nothing:\n{result.stdout}{result.stderr}"
-    assert result.returncode == 1 and "Traceback" not in result.stderr
+    # The command must succeed on a fresh machine: findings are printed, the exit status is 0.
+    assert result.returncode == 0 and "Traceback" not in result.stderr
     implemented = set(checker.IMPLEMENTED_CODES)
     assert {code for _, _, code in found} <= implemented, "reported a code not in checker.IMPLEMENTED_CODES"
     expected = {f for f in _expected_example_findings() if f[2] in implemented}
