@@ -87,8 +87,6 @@ class AwaitFamily:
                          f"coroutine `{call}`, not its result; write `(await {call}){_tail(node)}`")
             return
         if pending.member == "start_transaction":
-            if context == "with":
-                return  # a sync `with`: PMA302 reports it, with the `await` it also needs
             safe = context == "async_with" and in_async
             fix = Fix("insert-await", safe=safe) if in_async else None
             effect = (_RUNTIME["async_with"] if context == "async_with"
