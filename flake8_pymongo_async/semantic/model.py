@@ -124,6 +124,7 @@ class Walker:
         self.emitted: set = set()
         self.dead = 0  # > 0 while walking a branch that never runs (`if False:`)
         self.current_stmt: Optional[ast.stmt] = None  # the statement whose expressions are being walked
+        self.chains_recorded = False  # whether any `a.b.c = value` was seen (else no chain lookups)
         # > 0 inside the body of a loop over run-time data (or a `while`) in the current function;
         # loops over a literal list or `range(<literal>)` run a fixed, chosen number of times.
         self.loop_depth = 0
@@ -425,7 +426,6 @@ class Walker:
         for expr in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
             self.expr(expr)
         info = ClassInfo(node)
-        self._prescan_class(info)
         outer = self.scope
         self.scope = Scope("class", outer, cls=info)
         try:
@@ -446,18 +446,20 @@ class Walker:
             return {}
         if len(envs) == 1:
             return dict(envs[0])
-        names = set()
-        for env in envs:
-            names.update(env)
-        joined: Dict[str, Value] = {}
-        missing = object()
-        for name in names:
-            values = [env.get(name, missing) for env in envs]
-            present = [v for v in values if v is not missing]
-            result = present[0]
-            for other in present[1:]:
-                result = merge_optional(result, other)
-            joined[name] = result
+        # Start from the first path and fold in only what the others changed: branches usually
+        # rebind a few names, so this avoids visiting every name of a large environment.
+        first = envs[0]
+        joined: Dict[str, Value] = dict(first)
+        for env in envs[1:]:
+            if env is first:
+                continue
+            for name, value in env.items():
+                if name in joined:
+                    old = joined[name]
+                    if old is not value and old != value:
+                        joined[name] = merge_optional(old, value)
+                else:
+                    joined[name] = value
         return joined
 
     def branches(self, bodies: Sequence[Sequence[ast.stmt]], dead: Optional[Sequence[ast.stmt]] = None) -> None:
@@ -520,6 +522,7 @@ class Walker:
             chain = dotted(target)
             if chain is not None:
                 self.scope.chains[chain] = value
+                self.chains_recorded = True
         else:
             self.target_expr(target)
 
@@ -554,22 +557,21 @@ class Walker:
     def expr(self, node: ast.expr) -> Value:
         if self.depth > MAX_DEPTH:
             return None
+        # No try/finally: an exception aborts the whole walk, so the depth needs no restoring.
         self.depth += 1
-        try:
-            handler = self._handlers.get(type(node))
-            if handler is None:
-                context = "value" if isinstance(node, _VALUE_USES) else "store"
-                for child in ast.iter_child_nodes(node):
-                    if isinstance(child, ast.expr):
-                        self.parents[id(child)] = node
-                        self.consume(self.expr(child), context, child)
-                    else:
-                        self.visit(child)
-                value: Value = None
-            else:
-                value = handler(node)
-        finally:
-            self.depth -= 1
+        handler = self._handlers.get(type(node))
+        if handler is None:
+            context = "value" if isinstance(node, _VALUE_USES) else "store"
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, ast.expr):
+                    self.parents[id(child)] = node
+                    self.consume(self.expr(child), context, child)
+                else:
+                    self.visit(child)
+            value: Value = None
+        else:
+            value = handler(node)
+        self.depth -= 1
         if value is not None:
             self.values[id(node)] = value
         return value
@@ -609,7 +611,7 @@ class Walker:
         # `coro.__await__()` (inside a class's own __await__) is awaiting it by another spelling.
         self.consume(base, "await" if node.attr == "__await__" else "attribute", node)
         self.emit("attribute", node, base, False)
-        chain = dotted(node)
+        chain = dotted(node) if self.chains_recorded else None
         if chain is not None:
             scope: Optional[Scope] = self.scope
             while scope is not None:
@@ -661,10 +663,13 @@ class Walker:
             return FuncRef(method)
         if name in cls.attr_annotations:
             return cls.attr_annotations[name]
-        for method_name in sorted(cls.assigning_methods):
-            info = cls.methods.get(method_name)
-            if info is not None and not info.walked:
-                self.walk_function(info)
+        if name not in cls.attr_values:
+            # `self.x` may be assigned in a method not walked yet: walk the class's methods now
+            # (each is still walked once), `__init__` first.
+            for method_name in sorted(cls.methods, key=lambda m: m != "__init__"):
+                info = cls.methods[method_name]
+                if not info.walked:
+                    self.walk_function(info)
         values = list(cls.attr_values.get(name, ()))
         if name in cls.class_env:  # a class attribute, unless an instance attribute shadows it
             values.append(cls.class_env[name])
@@ -1023,41 +1028,6 @@ class Walker:
         target = d.func if isinstance(d, ast.Call) else d
         name = target.id if isinstance(target, ast.Name) else getattr(target, "attr", "")
         return name in ("property", "cached_property")
-
-    def _prescan_class(self, info: ClassInfo) -> None:
-        """Note which methods assign `self.x`, so their bodies are walked before `self.x` is read."""
-        for stmt in info.node.body:
-            if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                continue
-            positional = stmt.args.posonlyargs + stmt.args.args
-            if not positional:
-                continue
-            self_name = positional[0].arg
-            if _assigns_attribute_of(stmt.body, self_name):
-                info.assigning_methods.add(stmt.name)
-
-
-def _assigns_attribute_of(body: Sequence[ast.stmt], name: str) -> bool:
-    """Whether a statement list (recursively, but not into nested scopes) assigns `name.attr`."""
-    stack = list(body)
-    while stack:
-        stmt = stack.pop()
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            continue
-        targets: List[ast.AST] = []
-        if isinstance(stmt, ast.Assign):
-            targets = list(stmt.targets)
-        elif isinstance(stmt, (ast.AnnAssign, ast.AugAssign)):
-            targets = [stmt.target]
-        for target in targets:
-            if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == name:
-                return True
-        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
-            children = getattr(stmt, field, None)
-            if isinstance(children, list):
-                stack.extend(c for c in children if isinstance(c, ast.stmt))
-                stack.extend(s for c in children if not isinstance(c, ast.stmt) for s in getattr(c, "body", []))
-    return False
 
 
 def _fixed_iteration(node: ast.AST) -> bool:

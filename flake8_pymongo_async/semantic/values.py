@@ -103,7 +103,7 @@ class FunctionInfo:
 class ClassInfo:
     """A class defined in the module: its methods and what ``self.x`` holds."""
 
-    __slots__ = ("node", "name", "methods", "attr_values", "attr_annotations", "assigning_methods", "class_env")
+    __slots__ = ("node", "name", "methods", "attr_values", "attr_annotations", "class_env")
 
     def __init__(self, node: ast.ClassDef) -> None:
         self.node = node
@@ -111,7 +111,6 @@ class ClassInfo:
         self.methods: Dict[str, FunctionInfo] = {}
         self.attr_values: Dict[str, List["Value"]] = {}  # self.x = <value>, from walked methods
         self.attr_annotations: Dict[str, "Value"] = {}  # class-level `x: T` and `self.x: T = ...`
-        self.assigning_methods: Set[str] = set()  # methods that assign some self.x
         self.class_env: Dict[str, "Value"] = {}  # names bound in the class body
 
 
