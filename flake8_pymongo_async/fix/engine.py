@@ -51,6 +51,29 @@ def _parse(text: str) -> ast.AST:
         return ast.parse(text)
 
 
+# Deeper than this, the fixer's scope analysis (fix/scopes.py recurses per level) is not run and
+# the file is left as it is: a partial scope table could rename the wrong references.
+MAX_FIX_DEPTH = 150
+# CPython 3.12.1 and 3.13.0 crash in compile() on about 21 nested comprehensions (gh-156091,
+# fixed in later patch releases); past this many the compile check is skipped (ast.parse still runs).
+MAX_COMPILE_COMPREHENSIONS = 16
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def _nesting(tree: ast.AST) -> Tuple[int, int]:
+    """(deepest node nesting, deepest comprehension nesting), computed without recursion."""
+    deepest = deepest_comprehension = 0
+    stack = [(tree, 0, 0)]
+    while stack:
+        node, depth, comprehensions = stack.pop()
+        if isinstance(node, _COMPREHENSIONS):
+            comprehensions += 1
+        deepest = max(deepest, depth)
+        deepest_comprehension = max(deepest_comprehension, comprehensions)
+        stack.extend((child, depth + 1, comprehensions) for child in ast.iter_child_nodes(node))
+    return deepest, deepest_comprehension
+
+
 def _compiles(text: str) -> bool:
     try:
         with warnings.catch_warnings():
@@ -117,7 +140,11 @@ def fix_text(text: str, *, settings: Settings = DEFAULT_SETTINGS, selection: Sel
         return result
     if noqa.file_is_ignored(_lines(text)):
         return result  # flake8 reports nothing for such a file: neither does the fixer
-    original_compiles = _compiles(text)
+    depth, comprehensions = _nesting(tree)
+    if depth > MAX_FIX_DEPTH:
+        result.skipped = f"nested too deeply to fix safely ({depth} levels; the limit is {MAX_FIX_DEPTH})"
+        return result
+    original_compiles = comprehensions <= MAX_COMPILE_COMPREHENSIONS and _compiles(text)
     current = text
     state = _Pass(current, tree, scope)
     for number in range(max_passes):
