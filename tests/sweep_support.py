@@ -385,22 +385,11 @@ def fix_problems(text: str, label: str, unsafe: bool = True,
 
 
 def _compiles(text: str) -> bool:
-    # The same guard as the fixer: CPython 3.12.1/3.13.0 crash in compile() on deeply nested
-    # comprehensions (gh-156091), so past the fixer's limit the compile check is not run at all.
-    from flake8_pymongo_async.fix.engine import MAX_COMPILE_COMPREHENSIONS, _nesting
+    # The fixer's own check, guarded against CPython 3.12.1/3.13.0 crashing in compile() on deeply
+    # nested comprehensions (gh-156091).
+    from flake8_pymongo_async.fix.engine import compiles_safely
 
-    try:
-        if _nesting(ast.parse(text))[1] > MAX_COMPILE_COMPREHENSIONS:
-            return False
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            compile(text, "<sweep>", "exec", dont_inherit=True)
-        return True
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
+    return compiles_safely(text)
 
 
 def fix_chunk(paths: List[str]) -> Tuple[List[str], int, int]:

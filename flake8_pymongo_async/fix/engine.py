@@ -74,6 +74,16 @@ def _nesting(tree: ast.AST) -> Tuple[int, int]:
     return deepest, deepest_comprehension
 
 
+def compiles_safely(text: str) -> bool:
+    """Whether ``text`` compiles, without calling compile() where CPython itself may crash."""
+    try:
+        if _nesting(ast.parse(text))[1] > MAX_COMPILE_COMPREHENSIONS:
+            return False
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return _compiles(text)
+
+
 def _compiles(text: str) -> bool:
     try:
         with warnings.catch_warnings():
@@ -144,7 +154,7 @@ def fix_text(text: str, *, settings: Settings = DEFAULT_SETTINGS, selection: Sel
     if depth > MAX_FIX_DEPTH:
         result.skipped = f"nested too deeply to fix safely ({depth} levels; the limit is {MAX_FIX_DEPTH})"
         return result
-    original_compiles = comprehensions <= MAX_COMPILE_COMPREHENSIONS and _compiles(text)
+    original_compiles = comprehensions <= MAX_COMPILE_COMPREHENSIONS and _compiles(text)  # tree already parsed
     current = text
     state = _Pass(current, tree, scope)
     for number in range(max_passes):
