@@ -68,6 +68,10 @@ NON_AWAITING_BUILTINS = frozenset({
 })
 
 
+# Statement type -> Walker's `_s_<Type>` function (or None), filled as types are first met.
+_STATEMENT_HANDLERS: Dict[type, Optional[Callable]] = {}
+
+
 class Awaitable:
     """The coroutine of a module-level `async def` call: awaiting it gives ``result``."""
 
@@ -227,12 +231,16 @@ class Walker:
         self.depth += 1
         self.current_stmt = node
         try:
-            handler = getattr(self, "_s_" + type(node).__name__, None)
+            kind = type(node)
+            try:
+                handler = _STATEMENT_HANDLERS[kind]
+            except KeyError:  # resolved once per statement type per process, not per statement
+                handler = _STATEMENT_HANDLERS[kind] = getattr(Walker, "_s_" + kind.__name__, None)
             if handler is None:
                 for child in ast.iter_child_nodes(node):
                     self.visit(child)
             else:
-                handler(node)
+                handler(self, node)
         finally:
             self.depth -= 1
 
