@@ -238,6 +238,14 @@ def test_a_path_over_the_os_limit_is_reported(tmp_path: Path, command: str) -> N
         assert json.loads(out)["summary"]["files_not_checked"] == 1
 
 
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_a_named_path_over_the_os_limit_says_so(tmp_path: Path, command: str) -> None:
+    too_long = "x" * 300 + ".py"  # a name past NAME_MAX (255)
+    status, _, err = run(*COMMANDS[command], too_long, cwd=tmp_path)
+    assert status == 1 and too_long in err and "File name too long" in err, err
+    assert "no such file" not in err.lower()
+
+
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
                     reason="POSIX permissions; root reads any directory (the path-length case covers root)")
 def test_an_unreadable_directory_is_reported(tmp_path: Path) -> None:

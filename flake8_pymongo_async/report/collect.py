@@ -137,6 +137,18 @@ def _analyze_safely(path: str, settings: Settings, selection: Selection) -> File
         return FileReport(path=path, problem=f"internal error: {type(exc).__name__}: {exc}", internal=True)
 
 
+def _does_not_exist(path: str) -> bool:
+    """Only a path that is not there: one that cannot be looked up (too long...) is reported by
+    ``analyze_file`` with its own reason."""
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        return True
+    except (OSError, ValueError):
+        return False
+    return False
+
+
 def build_report(paths: Sequence[str], settings: Settings = Settings(), selection: Selection = Selection(),
                  jobs: int = 1, files: Optional[Sequence[str]] = None,
                  problems: Sequence[Tuple[str, str]] = ()) -> Report:
@@ -149,7 +161,7 @@ def build_report(paths: Sequence[str], settings: Settings = Settings(), selectio
         found = discover(paths)
         files, problems = found.files, found.problems
     files = list(files)
-    missing = [path for path in paths if not os.path.exists(path)]
+    missing = [path for path in paths if _does_not_exist(path)]
     files = [f for f in files if f not in missing]
     if jobs > 1 and len(files) > 1:
         with ProcessPoolExecutor(max_workers=min(jobs, len(files))) as pool:

@@ -29,7 +29,7 @@ def to_json(report: Report) -> str:
                 "findings": len(f.findings),
                 **{status: f.counts()[status] for status in ("safe", "unsafe", "manual")},
                 "suppressed": f.suppressed,
-                "problem": f.problem,
+                "problem": display(f.problem) if f.problem else None,
                 "diagnostics": [
                     {"line": x.line, "column": x.col, "code": x.code, "message": x.message, "fix": x.status,
                      **({"why_manual": x.reason} if x.reason else {})}
