@@ -31,7 +31,7 @@ class NotRegularFile(OSError):
     """The path is a FIFO, socket, device or directory: never read (``strerror`` says which)."""
 
     def __init__(self, path: str, mode: int) -> None:
-        kind = next((name for test, name in _KINDS if test(mode)), "not a file")
+        kind = next((name for test, name in _KINDS if test(mode)), "a special file")
         super().__init__(None, f"not a regular file ({kind})", path)
 
 
