@@ -1,8 +1,8 @@
 """The standalone command: ``flake8-pymongo-async <subcommand> ...``.
 
 Each subcommand is one ``Command`` in ``COMMANDS``: ``configure`` adds its arguments to its
-sub-parser, ``run`` does the work and returns the exit status. ``main`` parses, dispatches, and
-turns anything unexpected into a one-line internal error (exit 2), never a traceback.
+sub-parser, ``run`` does the work and returns the exit status (``exit_codes``). ``main`` parses,
+dispatches, and turns anything unexpected into a one-line internal error (exit 3), never a traceback.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Dict, FrozenSet, List, Optional, Sequence, Tuple
 
-from . import __version__
+from . import __version__, exit_codes
 from .fix import command as fix_command
 from .report import command as report_command
 
@@ -21,9 +21,6 @@ if TYPE_CHECKING:
     from .rules.registry import Rule
 
 PROG = "flake8-pymongo-async"
-
-EXIT_OK = 0
-EXIT_ERROR = 2  # usage errors (argparse's own code) and internal errors
 
 
 @dataclass(frozen=True)
@@ -85,7 +82,7 @@ def _run_rules(args: argparse.Namespace) -> int:
         for r in rules:
             pending = "" if r.code in implemented else "  (not implemented yet)"
             print(f"{r.code}  {r.name:<{width}}  fix: {r.fix}{pending}")
-    return EXIT_OK
+    return exit_codes.OK
 
 
 # --- check, explain ----------------------------------------------------------------------------
@@ -152,8 +149,8 @@ def _main(argv: Optional[Sequence[str]]) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-    except SystemExit as exc:  # --help, --version, or argparse's usage error (already printed)
-        return exc.code if isinstance(exc.code, int) else EXIT_ERROR
+    except SystemExit as exc:  # --help, --version (0), or argparse's usage error (2, already printed)
+        return exc.code if isinstance(exc.code, int) else exit_codes.USAGE
     return int(args.run(args))
 
 
@@ -161,15 +158,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         return _main(argv)
     except KeyboardInterrupt:
-        return 130
+        return exit_codes.INTERRUPTED
     except BrokenPipeError:
         # The reader went away (`... | head`): silence the final flush as well.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return 1
+        return exit_codes.FOUND  # the output was cut short: not a clean run, not a bug either
     except Exception as exc:
-        print(f"{PROG}: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+        from .files import display
+
+        print(display(f"{PROG}: internal error: {type(exc).__name__}: {exc}"), file=sys.stderr)
+        return exit_codes.INTERNAL
 
 
 if __name__ == "__main__":

@@ -204,6 +204,8 @@ def _toml_loads(path: Path, text: str) -> Dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except RecursionError:  # the parser recurses once per nested array or inline table
+        raise ConfigError(f"{path}: invalid TOML: arrays or tables nested too deeply to read") from None
 
 
 def _table(path: Path, text: str) -> Optional[Dict[str, Any]]:

@@ -108,9 +108,9 @@ def test_diff_prints_and_writes_nothing(tmp_path):
     assert "Would fix 3 diagnostics" in err  # the summary goes to stderr with --diff
 
 
-def test_missing_path_and_bad_options_exit_2(tmp_path):
+def test_missing_path_exits_1_and_bad_options_exit_2(tmp_path):
     code, _, err = run(tmp_path / "nope.py")
-    assert code == 2 and "no such file or directory" in err.lower()
+    assert code == 1 and "no such file or directory" in err.lower()  # a file not checked
     code, _, err = run("--select", "PMA-1", tmp_path)
     assert code == 2 and "--select" in err
     code, _, err = run("-j", "zero", tmp_path)
@@ -145,7 +145,7 @@ def test_invalid_output_leaves_the_file_untouched_and_reports(tmp_path, monkeypa
     monkeypatch.setitem(actions.SINGLE, "to-list-none", broken)
     app = write(tmp_path / "app.py", MOTOR_APP)
     code, _, err = run(app)
-    assert code == 2
+    assert code == 3  # the fixer's own bug
     assert "produced invalid code" in err and "left unchanged" in err
     assert app.read_text() == MOTOR_APP
 
@@ -158,7 +158,7 @@ def test_internal_error_is_one_line_not_a_traceback(tmp_path, monkeypatch):
     write(tmp_path / "app.py", MOTOR_APP)
     write(tmp_path / "other.py", MOTOR_APP)
     code, _, err = run(tmp_path)
-    assert code == 2
+    assert code == 3
     assert err.count("internal error: RuntimeError: boom") == 2
 
 
@@ -236,7 +236,7 @@ def test_unwritable_directory_is_an_error_not_a_traceback(tmp_path):
         code, _, err = run(app)
     finally:
         os.chmod(sub, 0o755)
-    assert code == 2 and "cannot write" in err
+    assert code == 1 and "cannot write" in err  # a file left unfixed, not a usage error
     assert app.read_text() == MOTOR_APP
 
 

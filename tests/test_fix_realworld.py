@@ -18,7 +18,7 @@ import pytest
 
 from flake8_pymongo_async import cli
 from flake8_pymongo_async.fix.engine import fix_text
-from flake8_pymongo_async.commands.engine import expand_paths
+from flake8_pymongo_async.commands.engine import discover
 
 MANIFEST = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "public.json"
 CACHE = Path(os.environ.get("PMA_REALWORLD_CACHE", Path.home() / ".cache" / "pma-realworld")) / "extracted"
@@ -57,7 +57,7 @@ def test_realworld_package(entry, unsafe, tmp_path):
     code, out, err = _fix(paths, unsafe)
     assert code in (0, 1), err
     assert "error:" not in err and "Traceback" not in err
-    files = expand_paths([str(p) for p in paths])
+    files = discover([str(p) for p in paths]).files
     snapshot = {f: Path(f).read_bytes() for f in files}
     for f in files:
         ast.parse(snapshot[f])

@@ -41,7 +41,7 @@ def run(*args):
 @pytest.fixture(scope="module")
 def report_json():
     code, out, _ = run("examples/", "--format", "json")
-    assert code == 0
+    assert code == 1  # findings
     return json.loads(out)
 
 
@@ -79,7 +79,7 @@ def test_json_lists_manual_findings_with_reasons(report_json):
 
 def test_markdown(report_json):
     code, out, _ = run("examples/")
-    assert code == 0
+    assert code == 1  # findings
     assert out.startswith("# Motor → PyMongo Async migration report\n")
     assert "## By rule" in out and "## By file" in out and "## Needs a person" in out
     for rule in report_json["rules"]:
@@ -118,7 +118,7 @@ class _Checker(HTMLParser):
 def test_html_is_one_self_contained_well_formed_page(tmp_path):
     target = tmp_path / "report.html"
     code, out, err = run("examples/", "--format", "html", "-o", target)
-    assert code == 0 and out == ""
+    assert code == 1 and out == ""  # findings
     assert f"Wrote html report to {target}" in err
     page = target.read_text(encoding="utf-8")
     checker = _Checker()
@@ -151,7 +151,7 @@ def test_unreadable_and_broken_files_are_listed_not_fatal(tmp_path):
     assert problems.keys() == {"broken.py"} and problems["broken.py"].startswith("syntax error")
     assert report.totals()["findings"] == 1
     code, out, _ = run(tmp_path)
-    assert code == 0 and "## Not checked" in out and "broken.py" in out
+    assert code == 1 and "## Not checked" in out and "broken.py" in out
 
 
 def test_empty_report(tmp_path):
@@ -160,9 +160,9 @@ def test_empty_report(tmp_path):
     assert code == 0 and "No findings" in out and "<svg" not in out
 
 
-def test_missing_path_exits_2(tmp_path):
+def test_missing_path_exits_1(tmp_path):
     code, _, err = run(tmp_path / "nope")
-    assert code == 2 and "no such file or directory" in err
+    assert code == 1 and "no such file or directory" in err  # a path not checked
 
 
 # ---------------------------------------------------------------------- the page in a browser

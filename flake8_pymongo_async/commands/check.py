@@ -1,7 +1,9 @@
 """``flake8-pymongo-async check PATH...``: flake8's findings without flake8.
 
-Exit status: 0 when nothing was found (or ``--exit-zero``), 1 when something was found or a file
-does not parse, 2 for usage and configuration errors, unreadable paths and internal errors.
+Exit status: ``exit_codes`` (README, "Exit codes"): 0 when every file was checked and nothing was
+found, 1 for findings or a file not checked, 2 for usage and configuration errors, 3 for an internal
+error. ``--exit-zero`` turns the 1 of findings and of files that do not parse into 0 (flake8 counts
+those as findings, E999), never that of a file that could not be read, nor 2 or 3.
 Problems with a file (syntax errors...) are one line each on stderr; the other files are checked.
 """
 from __future__ import annotations
@@ -12,13 +14,12 @@ import sys
 from pathlib import Path
 from typing import List, Optional, Sequence, TextIO
 
+from .. import exit_codes
 from ..config import Config, ConfigError, Selection, common_start, find_pyproject, load, parse_codes
+from ..files import display
 from . import engine
 
 PROG = "flake8-pymongo-async"
-EXIT_OK = 0
-EXIT_FINDINGS = 1
-EXIT_ERROR = 2
 
 FORMATS = ("text", "json", "sarif", "github")
 
@@ -89,10 +90,10 @@ def build_options(args: argparse.Namespace, config: Config) -> engine.Options:
 
 
 def exit_status(results: Sequence[engine.FileResult], exit_zero: bool) -> int:
-    if any(r.error_kind in (engine.READ, engine.INTERNAL) for r in results):
-        return EXIT_ERROR
-    failed = any(r.findings or r.error_kind for r in results)
-    return EXIT_FINDINGS if failed and not exit_zero else EXIT_OK
+    found = any(r.findings or r.error_kind == engine.SYNTAX for r in results)
+    return exit_codes.status(found=found and not exit_zero,
+                             not_checked=any(r.error_kind == engine.READ for r in results),
+                             internal=any(r.error_kind == engine.INTERNAL for r in results))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -105,21 +106,23 @@ def run(args: argparse.Namespace) -> int:
     paths: List[str] = list(args.paths) or ["."]
     if paths.count(engine.STDIN) > 1:
         print(f"{PROG}: error: '-' (stdin) given more than once", file=sys.stderr)
-        return EXIT_ERROR
+        return exit_codes.USAGE
     try:
         config = _load_config(args, paths)
         options = build_options(args, config)
     except ConfigError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+        print(display(f"{PROG}: error: {exc}"), file=sys.stderr)
+        return exit_codes.USAGE
 
-    files = engine.expand_paths(paths, config.extend_exclude)
-    results = engine.check_paths(files, options, jobs=args.jobs)
+    found = engine.discover(paths, config.extend_exclude)
+    results = engine.check_paths(found.files, options, jobs=args.jobs)
+    results.extend(engine.FileResult(path, error_kind=engine.READ, error=reason) for path, reason in found.problems)
+    results.sort(key=lambda r: r.path)
     status = exit_status(results, args.exit_zero)
 
     for result in results:
         if result.error_kind:
-            print(f"{result.path}: {result.error}", file=sys.stderr)
+            print(display(f"{result.path}: {result.error}"), file=sys.stderr)
 
     context = Context(rules=RULES, implemented=frozenset(checker.IMPLEMENTED_CODES), cwd=os.getcwd(),
                       exit_code=status)
@@ -127,20 +130,21 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "github":
         for result in results:
             if result.error_kind:
-                where = f"file={escape_property(result.path)}"
+                where = f"file={escape_property(display(result.path))}"
                 if result.error_line:
                     where += f",line={result.error_line}"
                     if result.error_col:
                         where += f",col={result.error_col}"
-                report += f"::error {where},title={escape_property(PROG)}::{escape_data(result.error)}\n"
+                report += f"::error {where},title={escape_property(PROG)}::{escape_data(display(result.error))}\n"
 
     if args.output_file:
         try:
             with open(args.output_file, "w", encoding="utf-8", newline="\n") as out:
                 out.write(report)
         except OSError as exc:
-            print(f"{PROG}: error: --output-file: {args.output_file}: {exc.strerror or exc}", file=sys.stderr)
-            return EXIT_ERROR
+            print(display(f"{PROG}: error: --output-file: {args.output_file}: {exc.strerror or exc}"),
+                  file=sys.stderr)
+            return exit_codes.worst(status, exit_codes.USAGE)
     else:
         _write(sys.stdout, report)
     return status

@@ -2,9 +2,11 @@
 
 - discovery: a directory is walked for ``*.py`` files (flake8's default ``filename``), skipping the
   directories of ``DEFAULT_EXCLUDE`` and the configured ``extend-exclude``; a file named on the
-  command line is always checked, whatever its extension;
-- reading: the encoding comes from the coding cookie or BOM (``tokenize``), falling back to latin-1,
-  with universal newlines, as flake8 reads files; ``-`` reads stdin the same way;
+  command line is always checked, whatever its extension; a file reached twice is checked once; a
+  directory that cannot be read (permissions, a path over the OS limit) is a problem of the run;
+- reading: only regular files (``files.read_regular``: a FIFO or device is an error, never opened
+  for reading); the encoding comes from the coding cookie or BOM (``tokenize``), falling back to
+  latin-1, with universal newlines, as flake8 reads files; ``-`` reads stdin the same way;
 - checking: ``checker.check`` on ``ast.parse`` of those lines; then select/ignore/per-file-ignores
   (``config.Selection``) and ``# noqa`` (``noqa``) exactly as flake8 applies them;
 - a file that does not parse, cannot be read or crashes the checker gets an ``error`` instead of
@@ -21,11 +23,12 @@ import os
 import sys
 import tokenize
 from dataclasses import dataclass
-from typing import Iterator, List, Optional, Sequence, Tuple
+from typing import Iterator, List, Optional, Sequence, Set, Tuple
 
 from .. import checker, noqa
 from ..config import Selection, matches_filename
 from ..diagnostics import Diagnostic
+from ..files import identity, read_regular
 from ..settings import DEFAULT_SETTINGS, Settings
 
 STDIN = "-"
@@ -87,10 +90,34 @@ class FileResult:
 # --- discovery -----------------------------------------------------------------------------------
 
 
-def expand_paths(paths: Sequence[str], extend_exclude: Sequence[str] = ()) -> List[str]:
-    """The files to check, as flake8's ``expand_paths`` finds them (``-`` stays ``-``)."""
+@dataclass(frozen=True)
+class Discovery:
+    files: List[str]  # each file once, in the order found
+    # What could not be walked (an unreadable directory, a path over the OS limit), with a
+    # one-line reason: never checked, so every command reports it and counts it as not checked.
+    problems: List[Tuple[str, str]]
+
+
+def discover(paths: Sequence[str], extend_exclude: Sequence[str] = ()) -> Discovery:
+    """The files to check, as flake8's ``expand_paths`` finds them (``-`` stays ``-``).
+
+    A file reached twice (named twice, inside a walked directory and named again, or a hard link
+    or symlink to one already found) is kept once: ``files.identity`` decides.
+    """
     exclude = tuple(DEFAULT_EXCLUDE) + tuple(extend_exclude)
     found: List[str] = []
+    problems: List[Tuple[str, str]] = []
+    seen: Set[Tuple[object, ...]] = set()
+
+    def add(path: str) -> None:
+        key = identity(path)
+        if key not in seen:
+            seen.add(key)
+            found.append(path)
+
+    def unwalkable(exc: OSError) -> None:
+        problems.append((str(exc.filename), f"cannot read directory: {exc.strerror or exc}"))
+
     for arg in paths:
         if arg == STDIN:
             found.append(arg)
@@ -98,17 +125,17 @@ def expand_paths(paths: Sequence[str], extend_exclude: Sequence[str] = ()) -> Li
         if matches_filename(arg, exclude):
             continue
         if os.path.isdir(arg):
-            for root, dirs, files in os.walk(arg):
+            for root, dirs, files in os.walk(arg, onerror=unwalkable):
                 dirs[:] = sorted(d for d in dirs if not matches_filename(os.path.join(root, d), exclude))
                 for name in sorted(files):
                     joined = os.path.join(root, name)
                     if matches_filename(joined, exclude):
                         continue
                     if any(_fnmatch(name, p) for p in FILENAME_PATTERNS):
-                        found.append(joined)
+                        add(joined)  # a FIFO or device among them is refused when read
         else:
-            found.append(arg)  # named explicitly: checked whatever its extension (or an error later)
-    return found
+            add(arg)  # named explicitly: checked whatever its extension (or an error later)
+    return Discovery(files=found, problems=problems)
 
 
 def _fnmatch(name: str, pattern: str) -> bool:
@@ -121,26 +148,28 @@ def _fnmatch(name: str, pattern: str) -> bool:
 
 
 def read_file_lines(path: str) -> List[str]:
-    """flake8's ``read_lines_from_filename``: coding cookie / BOM, else latin-1; universal newlines."""
-    try:
-        with tokenize.open(path) as fd:
-            lines = fd.readlines()
-    except (SyntaxError, UnicodeError):
-        with open(path, encoding="latin-1") as fd:
-            lines = fd.readlines()
-    return _strip_bom(lines)
+    """flake8's ``read_lines_from_filename``: coding cookie / BOM, else latin-1; universal newlines.
+
+    Only a regular file is read (``files.read_regular``): a FIFO or device is an ``OSError``.
+    """
+    data, _ = read_regular(path)
+    return decode_lines(data)
 
 
 def decode_stdin(data: bytes) -> List[str]:
-    """flake8's ``stdin_get_value`` + ``stdin_get_lines``."""
-    buffer = io.BytesIO(data)
+    """flake8's ``stdin_get_value`` + ``stdin_get_lines``, with the latin-1 fallback of a file
+    (flake8 decodes stdin without a cookie as strict UTF-8 and fails on other bytes)."""
+    return decode_lines(data)
+
+
+def decode_lines(data: bytes) -> List[str]:
+    """The lines of a source: coding cookie / BOM (``tokenize``), else latin-1; universal newlines."""
     try:
-        coding, _ = tokenize.detect_encoding(buffer.readline)
-        buffer.seek(0)
-        text = io.TextIOWrapper(buffer, coding).read()
+        coding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        lines = io.TextIOWrapper(io.BytesIO(data), coding).readlines()
     except (LookupError, SyntaxError, UnicodeError):
-        text = data.decode("utf-8")
-    return _strip_bom(list(io.StringIO(text)))
+        lines = io.TextIOWrapper(io.BytesIO(data), "latin-1").readlines()
+    return _strip_bom(lines)
 
 
 def _strip_bom(lines: List[str]) -> List[str]:

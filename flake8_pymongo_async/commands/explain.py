@@ -3,7 +3,7 @@
 The text is ``docs_render.render_text`` (ruff's layout, the same as docs/rules/<CODE>.md without the
 generated-file note); ``--format json`` is ``docs_render.render_json`` plus ``implemented``. A code
 is matched ignoring case, and bare digits get the PMA prefix (``explain 101``). An unknown code is
-one line on stderr with the nearest code, and exit status 2.
+one line on stderr with the nearest code, and exit status 2 (a usage error, ``exit_codes``).
 """
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import argparse
 import json
 import sys
 
+from .. import exit_codes
+
 PROG = "flake8-pymongo-async"
-EXIT_OK = 0
-EXIT_ERROR = 2
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
         nearest = docs_render.nearest_code(args.code, codes)
         hint = f"did you mean {nearest}?" if nearest else f"`{PROG} rules` lists every code"
         print(f"{PROG}: unknown rule {args.code!r}; {hint}", file=sys.stderr)
-        return EXIT_ERROR
+        return exit_codes.USAGE
     rule = RULES[wanted]
     implemented = wanted in checker.IMPLEMENTED_CODES
     if args.format == "json":
@@ -46,4 +46,4 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(docs_render.render_text(rule))
         if not implemented:
             print(f"note: {rule.code} is in the catalog but not checked yet", file=sys.stderr)
-    return EXIT_OK
+    return exit_codes.OK

@@ -15,9 +15,11 @@ from collections import Counter
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, TextIO
+from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, TextIO, Tuple
 
+from .. import exit_codes
 from ..config import Config, ConfigError, Selection, common_start, find_pyproject, load, parse_codes
+from ..files import display
 from ..settings import Settings
 from .source import SourceError, read_source, write_atomic
 
@@ -26,7 +28,6 @@ if TYPE_CHECKING:  # the engine (ast-grep-py, the checker) loads only when a fil
     from .edits import Refusal
 
 PROG = "flake8-pymongo-async"
-EXIT_OK, EXIT_LEFT, EXIT_ERROR = 0, 1, 2
 
 
 @dataclass
@@ -40,6 +41,7 @@ class FileOutcome:
     refusals: List[Refusal] = field(default_factory=list)
     suppressed: int = 0
     error: Optional[str] = None
+    internal: bool = False  # the error is the tool's own failure (exit_codes.INTERNAL)
     skipped: Optional[str] = None
     converged: bool = True
 
@@ -67,10 +69,10 @@ def process_file(path: str, options: Options) -> FileOutcome:
         result = fix_text(source.text, settings=options.settings, selection=options.selection,
                           filename=path, unsafe=options.unsafe)
     except RecursionError:
-        outcome.error = "internal error: the file is nested too deeply to fix"
+        outcome.error, outcome.internal = "internal error: the file is nested too deeply to fix", True
         return outcome
     except Exception as exc:  # a fixer bug must not lose the other files' results
-        outcome.error = f"internal error: {type(exc).__name__}: {exc}"
+        outcome.error, outcome.internal = f"internal error: {type(exc).__name__}: {exc}", True
         return outcome
     outcome.applied = result.applied
     outcome.remaining = result.remaining
@@ -78,6 +80,7 @@ def process_file(path: str, options: Options) -> FileOutcome:
     outcome.refusals = result.refusals
     outcome.suppressed = result.suppressed
     outcome.error = result.error
+    outcome.internal = result.error is not None  # the fixes broke the code: a fixer bug, file left as it was
     outcome.skipped = result.skipped
     outcome.converged = result.converged
     if not result.changed:
@@ -95,7 +98,7 @@ def process_file(path: str, options: Options) -> FileOutcome:
 
 
 def unified_diff(path: str, old: str, new: str) -> str:
-    lines = difflib.unified_diff(_diff_lines(old), _diff_lines(new), fromfile=path, tofile=path)
+    lines = difflib.unified_diff(_diff_lines(old), _diff_lines(new), fromfile=display(path), tofile=display(path))
     return "".join(lines)
 
 
@@ -115,7 +118,8 @@ def run_files(files: Sequence[str], options: Options, jobs: int,
 
     def tick(done: int, path: str) -> None:
         if progress is not None:
-            shown = path if len(path) <= 60 else "..." + path[-57:]
+            shown = display(path)
+            shown = shown if len(shown) <= 60 else "..." + shown[-57:]
             progress.write(f"\r\x1b[K[{done}/{total}] {shown}")
             progress.flush()
 
@@ -133,7 +137,7 @@ def run_files(files: Sequence[str], options: Options, jobs: int,
                     results[path] = future.result()
                 except Exception as exc:  # a worker that died
                     error = f"internal error: {type(exc).__name__}: {exc}"
-                    results[path] = FileOutcome(path=path, error=error)
+                    results[path] = FileOutcome(path=path, error=error, internal=True)
     if progress is not None and total:
         progress.write("\r\x1b[K")
         progress.flush()
@@ -172,6 +176,8 @@ class Setup:
     settings: Settings
     jobs: int
     files: List[str]
+    # (path, reason) for what the directory walk could not read: reported, counted as not checked
+    problems: List[Tuple[str, str]] = field(default_factory=list)
 
 
 def setup(args: argparse.Namespace) -> Setup:
@@ -179,7 +185,7 @@ def setup(args: argparse.Namespace) -> Setup:
 
     Raises ``ConfigError`` with a one-line message for every bad option or configuration value.
     """
-    from ..commands.engine import expand_paths
+    from ..commands.engine import discover
 
     paths = list(args.paths)
     if args.isolated:
@@ -194,8 +200,10 @@ def setup(args: argparse.Namespace) -> Setup:
     select = parse_codes(args.select, "--select") if args.select is not None else config.select
     ignore = parse_codes(args.ignore, "--ignore") if args.ignore is not None else config.ignore
     selection = Selection(select=select, ignore=ignore, per_file_ignores=config.per_file_ignores)
-    return Setup(config=config, selection=selection, settings=config.settings(), jobs=parse_jobs(args.jobs),
-                 files=expand_paths(paths, config.extend_exclude))
+    jobs = parse_jobs(args.jobs)
+    found = discover(paths, config.extend_exclude)
+    return Setup(config=config, selection=selection, settings=config.settings(), jobs=jobs, files=found.files,
+                 problems=found.problems)
 
 
 def parse_jobs(value: str) -> int:
@@ -213,17 +221,18 @@ def parse_jobs(value: str) -> int:
 def run(args: argparse.Namespace) -> int:
     if "-" in args.paths:
         print(f"{PROG} fix: error: '-' (stdin) is not supported: fix rewrites files", file=sys.stderr)
-        return EXIT_ERROR
+        return exit_codes.USAGE
     try:
         found = setup(args)
     except ConfigError as exc:
-        print(f"{PROG} fix: error: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+        print(display(f"{PROG} fix: error: {exc}"), file=sys.stderr)
+        return exit_codes.USAGE
     files, jobs = found.files, found.jobs
     options = Options(settings=found.settings, selection=found.selection, unsafe=args.unsafe_fixes,
                       diff=args.diff)
     progress = sys.stderr if sys.stderr.isatty() else None
     outcomes = run_files(files, options, jobs, progress)
+    outcomes.extend(FileOutcome(path=path, error=reason) for path, reason in found.problems)
     out = sys.stdout
     summary_out = sys.stderr if args.diff else sys.stdout
     for outcome in outcomes:
@@ -231,11 +240,11 @@ def run(args: argparse.Namespace) -> int:
             out.write(outcome.diff)
     for outcome in outcomes:
         if outcome.error:
-            print(f"{outcome.path}: error: {outcome.error}", file=sys.stderr)
+            print(display(f"{outcome.path}: error: {outcome.error}"), file=sys.stderr)
         elif outcome.skipped:
-            print(f"{outcome.path}: skipped: {outcome.skipped}", file=sys.stderr)
+            print(display(f"{outcome.path}: skipped: {outcome.skipped}"), file=sys.stderr)
         elif not outcome.converged:
-            print(f"{outcome.path}: warning: fixes still applied after the last pass; run fix again",
+            print(display(f"{outcome.path}: warning: fixes still applied after the last pass; run fix again"),
                   file=sys.stderr)
     if not args.diff and not args.quiet:
         for outcome in outcomes:
@@ -249,16 +258,13 @@ def run(args: argparse.Namespace) -> int:
                     note = "  [fixable with --unsafe-fixes]"
                 else:
                     note = ""
-                print(f"{outcome.path}:{d.line}:{d.col + 1}: {d.code} {d.message}{note}", file=out)
+                print(display(f"{outcome.path}:{d.line}:{d.col + 1}: {d.code} {d.message}{note}"), file=out)
     write_summary(summary_out, outcomes, diff=args.diff, unsafe=args.unsafe_fixes)
     out.flush()
-    if any(o.error for o in outcomes):
-        return EXIT_ERROR
-    if any(o.remaining or o.skipped for o in outcomes):
-        return EXIT_LEFT
-    if args.diff and any(o.changed for o in outcomes):
-        return EXIT_LEFT  # nothing was written: the diagnostics the diff fixes are still in the files
-    return EXIT_OK
+    # --diff writes nothing: the diagnostics the diff fixes are still in the files.
+    left = any(o.remaining for o in outcomes) or (args.diff and any(o.changed for o in outcomes))
+    return exit_codes.status(found=left, not_checked=any(o.error or o.skipped for o in outcomes),
+                             internal=any(o.internal for o in outcomes))
 
 
 def write_summary(out: TextIO, outcomes: Sequence[FileOutcome], diff: bool, unsafe: bool) -> None:
@@ -307,7 +313,7 @@ def write_summary(out: TextIO, outcomes: Sequence[FileOutcome], diff: bool, unsa
             else:
                 why = reasons.get((path, d.line, d.col, d.code),
                                   "needs --unsafe-fixes" if not d.fix.safe else "not fixable here")
-            print(f"  {path}:{d.line}: {why}", file=out)
+            print(display(f"  {path}:{d.line}: {why}"), file=out)
     errors = sum(1 for o in outcomes if o.error)
     skipped = sum(1 for o in outcomes if o.skipped)
     if errors or skipped:

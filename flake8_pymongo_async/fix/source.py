@@ -17,6 +17,8 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import List, Tuple
 
+from ..files import read_regular
+
 
 class SourceError(Exception):
     """The file cannot be read or decoded (reported, never a traceback)."""
@@ -36,8 +38,7 @@ class SourceFile:
 
 def read_source(path: str) -> SourceFile:
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        data, _ = read_regular(path)  # never a FIFO or device: reading one would hang
     except OSError as exc:
         raise SourceError(f"cannot read: {exc.strerror or exc}") from exc
     return decode_source(path, data)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from ..commands.engine import FileResult
+from ..files import display
 from . import Context
 
 
@@ -27,7 +28,7 @@ def render(results: Sequence[FileResult], context: Context) -> str:
             rule = context.rules.get(d.code)
             title = f"{d.code} {rule.name}" if rule else d.code
             props = ",".join([
-                f"file={escape_property(f.path)}",
+                f"file={escape_property(display(f.path))}",
                 f"line={d.line}",
                 f"col={f.char_col + 1}",
                 f"endLine={d.end_line}",

@@ -9,6 +9,7 @@ import json
 from typing import Any, Dict, List, Sequence
 
 from ..commands.engine import FileResult, Finding
+from ..files import display
 from . import Context
 from .links import rule_url
 
@@ -20,7 +21,7 @@ def finding_to_dict(finding: Finding, context: Context) -> Dict[str, Any]:
         "code": d.code,
         "name": rule.name if rule else None,
         "message": d.message,
-        "filename": finding.path,
+        "filename": display(finding.path),
         "location": {"row": d.line, "column": finding.char_col + 1},
         "end_location": {"row": d.end_line, "column": finding.char_end_col + 1},
         "fix": None if d.fix is None else {

@@ -18,6 +18,7 @@ from urllib.parse import quote
 from .. import __version__
 from ..commands.engine import FileResult
 from ..docs_render import first_sentence, render_text
+from ..files import display
 from ..rules.registry import Rule
 from . import Context
 from .links import information_url, rule_url
@@ -29,10 +30,12 @@ SRCROOT = "%SRCROOT%"
 
 
 def _artifact_location(path: str, cwd: str) -> Dict[str, Any]:
+    # A URI is percent-encoded bytes: those of the name on disk (os.fsencode), as a file URI has
+    # them, so that a name that is not UTF-8 still points at its file.
     if os.path.isabs(path):
         return {"uri": Path(path).as_uri()}
     normalized = os.path.normpath(path).replace(os.sep, "/")
-    return {"uri": quote(normalized, safe="/"), "uriBaseId": SRCROOT}
+    return {"uri": quote(os.fsencode(normalized), safe="/"), "uriBaseId": SRCROOT}
 
 
 def _descriptor(rule: Rule) -> Dict[str, Any]:
@@ -86,7 +89,7 @@ def build(results: Sequence[FileResult], context: Context) -> Dict[str, Any]:
                                   **({"startColumn": result.error_col} if result.error_col else {})}
         notifications.append({
             "level": "error",
-            "message": {"text": f"{result.path}: {result.error}"},
+            "message": {"text": display(f"{result.path}: {result.error}")},
             "locations": [{"physicalLocation": location}],
         })
     invocation: Dict[str, Any] = {

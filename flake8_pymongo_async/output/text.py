@@ -4,12 +4,13 @@ from __future__ import annotations
 from typing import Sequence
 
 from ..commands.engine import FileResult
+from ..files import display
 from . import Context
 
 
 def render(results: Sequence[FileResult], context: Context) -> str:
     lines = [
-        f"{f.path}:{f.diagnostic.line}:{f.diagnostic.col + 1}: {f.code} {f.diagnostic.message}"
+        f"{display(f.path)}:{f.diagnostic.line}:{f.diagnostic.col + 1}: {f.code} {f.diagnostic.message}"
         for result in results
         for f in result.findings
     ]

@@ -5,7 +5,7 @@ import os
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from ..config import Selection
 from ..fix.source import SourceError, read_source
@@ -32,6 +32,7 @@ class FileReport:
     findings: List[Finding] = field(default_factory=list)
     suppressed: int = 0
     problem: Optional[str] = None  # unreadable, syntax error...
+    internal: bool = False  # the problem is the tool's own failure (exit_codes.INTERNAL)
 
     def counts(self) -> Counter:
         return Counter(f.status for f in self.findings)
@@ -65,7 +66,7 @@ class Report:
     def totals(self) -> Dict[str, int]:
         counts = Counter(f.status for f in self.findings)
         return {
-            "files_checked": len(self.files),
+            "files_checked": sum(1 for f in self.files if not f.problem),
             "files_with_findings": sum(1 for f in self.files if f.findings),
             "findings": sum(counts.values()),
             "safe": counts["safe"],
@@ -74,6 +75,14 @@ class Report:
             "suppressed": sum(f.suppressed for f in self.files),
             "files_not_checked": sum(1 for f in self.files if f.problem),
         }
+
+    def exit_status(self) -> int:
+        """``exit_codes``: findings or a file not checked is 1, an internal error 3."""
+        from .. import exit_codes
+
+        return exit_codes.status(found=bool(self.findings),
+                                 not_checked=bool(self.missing) or any(f.problem for f in self.files),
+                                 internal=any(f.internal for f in self.files))
 
     def rules(self) -> List[RuleRow]:
         from ..rules import catalog  # noqa: F401  (registers every rule)
@@ -125,17 +134,34 @@ def _analyze_safely(path: str, settings: Settings, selection: Selection) -> File
     try:
         return analyze_file(path, settings, selection)
     except Exception as exc:  # one file's internal error must not lose the report
-        return FileReport(path=path, problem=f"internal error: {type(exc).__name__}: {exc}")
+        return FileReport(path=path, problem=f"internal error: {type(exc).__name__}: {exc}", internal=True)
+
+
+def _does_not_exist(path: str) -> bool:
+    """Only a path that is not there: one that cannot be looked up (too long...) is reported by
+    ``analyze_file`` with its own reason."""
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        return True
+    except (OSError, ValueError):
+        return False
+    return False
 
 
 def build_report(paths: Sequence[str], settings: Settings = Settings(), selection: Selection = Selection(),
-                 jobs: int = 1, files: Optional[Sequence[str]] = None) -> Report:
-    """The report for ``paths``; ``files`` when the caller already walked them (with excludes)."""
+                 jobs: int = 1, files: Optional[Sequence[str]] = None,
+                 problems: Sequence[Tuple[str, str]] = ()) -> Report:
+    """The report for ``paths``; ``files`` (and the walk's ``problems``: path, reason) when the caller
+    already walked them (with excludes)."""
     from .. import __version__
-    from ..commands.engine import expand_paths
+    from ..commands.engine import discover
 
-    files = list(files) if files is not None else expand_paths(paths)
-    missing = [path for path in paths if not os.path.exists(path)]
+    if files is None:
+        found = discover(paths)
+        files, problems = found.files, found.problems
+    files = list(files)
+    missing = [path for path in paths if _does_not_exist(path)]
     files = [f for f in files if f not in missing]
     if jobs > 1 and len(files) > 1:
         with ProcessPoolExecutor(max_workers=min(jobs, len(files))) as pool:
@@ -143,4 +169,5 @@ def build_report(paths: Sequence[str], settings: Settings = Settings(), selectio
                                     chunksize=8))
     else:
         reports = [_analyze_safely(path, settings, selection) for path in files]
+    reports.extend(FileReport(path=path, problem=reason) for path, reason in problems)
     return Report(paths=list(paths), version=__version__, files=reports, missing=missing)

@@ -19,7 +19,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from .. import exit_codes
     from ..config import ConfigError
+    from ..files import display
     from ..fix.command import setup
     from ..fix.source import SourceFile, write_atomic
     from .collect import build_report
@@ -28,23 +30,28 @@ def run(args: argparse.Namespace) -> int:
     try:
         found = setup(args)
     except ConfigError as exc:
-        print(f"{PROG} report: error: {exc}", file=sys.stderr)
-        return 2
+        print(display(f"{PROG} report: error: {exc}"), file=sys.stderr)
+        return exit_codes.USAGE
     report = build_report(args.paths, settings=found.settings, selection=found.selection, jobs=found.jobs,
-                          files=found.files)
+                          files=found.files, problems=found.problems)
     text = RENDERERS[args.format](report)
+    status = report.exit_status()
     for path in report.missing:
-        print(f"{path}: error: no such file or directory", file=sys.stderr)
+        print(display(f"{path}: error: no such file or directory"), file=sys.stderr)
+    for file in report.files:
+        if file.problem:
+            print(display(f"{file.path}: not checked: {file.problem}"), file=sys.stderr)
     if args.output:
         try:
             write_atomic(SourceFile(path=args.output, text="", encoding="utf-8", bom=False), text)
         except OSError as exc:
-            print(f"{PROG} report: error: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
-            return 2
+            print(display(f"{PROG} report: error: cannot write {args.output}: {exc.strerror or exc}"),
+                  file=sys.stderr)
+            return exit_codes.worst(status, exit_codes.USAGE)
         t = report.totals()
-        print(f"Wrote {args.format} report to {args.output}: {t['findings']} findings in "
-              f"{t['files_with_findings']} of {t['files_checked']} files ({t['safe']} safe fixes, "
-              f"{t['unsafe']} unsafe fixes, {t['manual']} need a person).", file=sys.stderr)
+        print(display(f"Wrote {args.format} report to {args.output}: {t['findings']} findings in "
+                      f"{t['files_with_findings']} of {t['files_checked']} files ({t['safe']} safe fixes, "
+                      f"{t['unsafe']} unsafe fixes, {t['manual']} need a person)."), file=sys.stderr)
     else:
         sys.stdout.write(text)
-    return 2 if report.missing else 0
+    return status

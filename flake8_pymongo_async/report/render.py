@@ -6,6 +6,7 @@ import html
 import json
 from typing import Dict, List
 
+from ..files import display
 from .collect import Finding, Report, RuleRow
 
 TITLE = "Motor → PyMongo Async migration report"
@@ -19,16 +20,16 @@ def to_json(report: Report) -> str:
     data = {
         "tool": "flake8-pymongo-async",
         "version": report.version,
-        "paths": report.paths,
+        "paths": [display(p) for p in report.paths],
         "summary": report.totals(),
         "rules": [row.__dict__ for row in report.rules()],
         "files": [
             {
-                "path": f.path,
+                "path": display(f.path),
                 "findings": len(f.findings),
                 **{status: f.counts()[status] for status in ("safe", "unsafe", "manual")},
                 "suppressed": f.suppressed,
-                "problem": f.problem,
+                "problem": display(f.problem) if f.problem else None,
                 "diagnostics": [
                     {"line": x.line, "column": x.col, "code": x.code, "message": x.message, "fix": x.status,
                      **({"why_manual": x.reason} if x.reason else {})}
@@ -37,20 +38,29 @@ def to_json(report: Report) -> str:
             }
             for f in report.files
         ],
-        "missing_paths": report.missing,
+        "missing_paths": [display(p) for p in report.missing],
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 # ---------------------------------------------------------------------- markdown
 def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return display(text).replace("|", "\\|").replace("\n", " ")
+
+
+def no_findings(report: Report) -> str:
+    """The line shown when nothing was found: not "nothing to migrate" if a file was not checked."""
+    not_checked = report.totals()["files_not_checked"] + len(report.missing)
+    if not_checked:
+        return (f"No findings in the files checked, but {not_checked} "
+                f"{'path was' if not_checked == 1 else 'paths were'} not checked (see below).")
+    return "No findings: nothing to migrate."
 
 
 def to_markdown(report: Report) -> str:
     t = report.totals()
     out: List[str] = [f"# {TITLE}", ""]
-    out.append(f"Paths: {', '.join(f'`{p}`' for p in report.paths)} · flake8-pymongo-async {report.version}")
+    out.append(f"Paths: {', '.join(f'`{_md(p)}`' for p in report.paths)} · flake8-pymongo-async {report.version}")
     out.append("")
     out.append("| | count |")
     out.append("|---|---:|")
@@ -67,7 +77,7 @@ def to_markdown(report: Report) -> str:
     out.append("")
     rows = report.rules()
     if not rows:
-        out.append("No findings: nothing to migrate.")
+        out.append(no_findings(report))
         out.append("")
     else:
         out.append("## By rule")
@@ -161,7 +171,7 @@ footer { margin-top: 32px; color: var(--muted); font-size: 12.5px; }
 
 
 def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    return html.escape(display(str(text)), quote=True)
 
 
 def _rich(text: str) -> str:
@@ -232,7 +242,9 @@ def to_html(report: Report) -> str:
                     '<meta name="viewport" content="width=device-width, initial-scale=1">',
                     f"<title>{_e(TITLE)}</title>", f"<style>{_CSS}</style>", "</head>", "<body>", "<main>"]
     h.append(f"<h1>{_e(TITLE)}</h1>")
+    not_checked = t["files_not_checked"] + len(report.missing)
     h.append(f'<p class="meta">{_e(", ".join(report.paths))} · {t["files_checked"]} files checked · '
+             + (f'{not_checked} not checked · ' if not_checked else '') +
              f'flake8-pymongo-async {_e(report.version)}</p>')
     h.append('<div class="tiles">')
     for cls, n, label in (("", t["findings"], f'findings in {t["files_with_findings"]} files'),
@@ -255,7 +267,7 @@ def to_html(report: Report) -> str:
     if t["suppressed"]:
         h.append(f'<p class="meta">{t["suppressed"]} more silenced by <code># noqa</code> (not counted).</p>')
     if not rows:
-        h.append("<p>No findings: nothing to migrate.</p>")
+        h.append(f"<p>{_e(no_findings(report))}</p>")
     else:
         h.append("<h2>Findings per rule</h2>")
         h.append(chart_svg(rows))

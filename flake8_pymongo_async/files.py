@@ -1,0 +1,78 @@
+"""Reading the files the commands check, and showing their names.
+
+- ``read_regular``: the bytes of a regular file, and only of one. A FIFO, socket or device named
+  ``*.py`` is refused without being opened (opening a FIFO blocks until a writer comes); the file is
+  opened non-blocking and checked again on the open descriptor, so one swapped for a FIFO between
+  the two looks cannot hang either.
+- ``display``: the one form in which every output shows a name or message that may hold bytes that
+  are not UTF-8 (``os.fsdecode`` turns them into lone surrogates, which no UTF-8 output can carry):
+  each such byte becomes ``\\xNN``, as Python's ``backslashreplace`` shows it.
+"""
+from __future__ import annotations
+
+import os
+import re
+import stat
+from typing import Callable, Tuple
+
+_O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # POSIX; Windows has no FIFOs to open by name
+_OPEN_FLAGS = os.O_RDONLY | _O_NONBLOCK | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+_KINDS: Tuple[Tuple[Callable[[int], bool], str], ...] = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISDIR, "a directory"),
+)
+
+
+class NotRegularFile(OSError):
+    """The path is a FIFO, socket, device or directory: never read (``strerror`` says which)."""
+
+    def __init__(self, path: str, mode: int) -> None:
+        kind = next((name for test, name in _KINDS if test(mode)), "a special file")
+        super().__init__(None, f"not a regular file ({kind})", path)
+
+
+def _require_regular(path: str, st: os.stat_result) -> None:
+    if not stat.S_ISREG(st.st_mode):
+        raise NotRegularFile(path, st.st_mode)
+
+
+def read_regular(path: str) -> Tuple[bytes, os.stat_result]:
+    """The whole content of the regular file ``path`` and its ``fstat``; ``OSError`` otherwise."""
+    _require_regular(path, os.stat(path))
+    with open(os.open(path, _OPEN_FLAGS), "rb") as handle:
+        st = os.fstat(handle.fileno())
+        _require_regular(path, st)  # replaced by something else since the stat above
+        if _O_NONBLOCK:
+            os.set_blocking(handle.fileno(), True)
+        return handle.read(), st
+
+
+def identity(path: str) -> Tuple[object, ...]:
+    """What makes two names the same file: (device, inode) for a regular file (hard links and
+    symlinks to it included), else the normalised absolute path."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        st = None
+    if st is not None and stat.S_ISREG(st.st_mode):
+        return ("file", st.st_dev, st.st_ino)
+    return ("path", os.path.normcase(os.path.abspath(path)))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # surrogateescape's undecodable byte
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\u{code:04x}"
+
+
+def display(text: str) -> str:
+    """``text`` with every undecodable byte of a name shown as ``\\xNN``: always valid UTF-8."""
+    return _SURROGATE.sub(_escape, text)
