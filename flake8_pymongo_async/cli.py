@@ -158,10 +158,15 @@ def _main(argv: Optional[Sequence[str]]) -> int:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    from .processes import EXIT_SIGINT, EXIT_SIGTERM, Terminated, handle_interrupts
+
     try:
-        return _main(argv)
+        with handle_interrupts():  # SIGTERM, like Ctrl-C, unwinds: temp files go, workers end
+            return _main(argv)
     except KeyboardInterrupt:
-        return 130
+        return EXIT_SIGINT
+    except Terminated:
+        return EXIT_SIGTERM
     except BrokenPipeError:
         # The reader went away (`... | head`): silence the final flush as well.
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -21,7 +21,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..config import ConfigError
     from ..fix.command import setup
-    from ..fix.source import SourceFile, write_atomic
+    from ..writes import WriteRefused, write_output
     from .collect import build_report
     from .render import RENDERERS
 
@@ -37,9 +37,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"{path}: error: no such file or directory", file=sys.stderr)
     if args.output:
         try:
-            write_atomic(SourceFile(path=args.output, text="", encoding="utf-8", bom=False), text)
-        except OSError as exc:
-            print(f"{PROG} report: error: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+            write_output(args.output, text.encode("utf-8"))
+        except (OSError, WriteRefused) as exc:
+            print(f"{PROG} report: error: cannot write {args.output}: {getattr(exc, 'strerror', None) or exc}",
+                  file=sys.stderr)
             return 2
         t = report.totals()
         print(f"Wrote {args.format} report to {args.output}: {t['findings']} findings in "
