@@ -214,3 +214,31 @@ def test_fix_killed_at_random_points_leaves_every_file_whole(tmp_path):
         if 0 < len(fixed) < N_FILES:
             partial_runs += 1
     assert partial_runs, "no kill landed while files were being fixed: the test tested nothing"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command, sig", [("check", signal.SIGINT), ("report", signal.SIGINT),
+                                          ("report", signal.SIGTERM)])
+def test_check_and_report_stop_on_an_interrupt_with_no_worker_left(tmp_path, command, sig):
+    _make_tree(tmp_path / "tree")
+    full = _start([command, "-j2", "tree"], tmp_path, tmp_path / "full.log")
+    t0 = time.monotonic()
+    full.wait(timeout=300)
+    duration = time.monotonic() - t0
+    log = tmp_path / "run.log"
+    proc = _start([command, "-j2", "tree"], tmp_path, log)
+    try:
+        time.sleep(duration * 0.6)  # past start-up, while the workers check files
+        if sig == signal.SIGINT:
+            os.killpg(proc.pid, sig)
+        else:
+            os.kill(proc.pid, sig)
+        code = proc.wait(timeout=EXIT_TIMEOUT_SECONDS)
+        survivors = _wait_no_survivors(proc.pid)
+    finally:
+        _kill_session(proc.pid)
+        proc.wait()
+    output = log.read_text()
+    assert survivors == set()
+    assert "Traceback" not in output, output
+    assert code in (128 + sig, full.returncode), output  # or it had finished before the signal

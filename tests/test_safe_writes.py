@@ -206,8 +206,7 @@ def test_read_only_file_is_not_written_even_as_root(tmp_path):
     (0, [0], 2000, 300, 0o400 | 0o020, True),  # root: any write bit
     (0, [0], 2000, 300, 0o444, False),        # root: no write bit at all
 ])
-def test_writability_follows_the_bits_of_the_users_class(monkeypatch, euid, groups, uid, gid, mode,
-                                                          allowed):
+def test_writability_follows_the_bits_of_the_users_class(monkeypatch, euid, groups, uid, gid, mode, allowed):
     monkeypatch.setattr(os, "geteuid", lambda: euid)
     monkeypatch.setattr(os, "getegid", lambda: groups[0])
     monkeypatch.setattr(os, "getgroups", lambda: groups)

@@ -258,7 +258,7 @@ def _check_parallel(files: Sequence[str], options: Options, processes: int) -> O
     """``None`` when no process pool can be created here (then the caller checks serially)."""
     try:
         pool = multiprocessing.get_context().Pool(processes, initializer=_init_worker,
-                                                initargs=(options, os.getpid()))
+                                                  initargs=(options, os.getpid()))
     except (OSError, ImportError, ValueError):  # e.g. no semaphores in a sandbox
         return None
     try:

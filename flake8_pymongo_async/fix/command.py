@@ -185,9 +185,9 @@ def _run_parallel(files: Sequence[str], options: Options, jobs: int, results: Di
 
     stop = multiprocessing.Event()
     pool = processes.process_pool(jobs, stop)
-    futures: Dict[Future, str] = {}
+    futures: Dict[Future[FileOutcome], str] = {}
 
-    def collect(future: Future) -> None:
+    def collect(future: Future[FileOutcome]) -> None:
         path = futures.pop(future)
         tick(len(results) + 1, path)
         try:
