@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import signal
 import stat
 import sys
+import tempfile
 import threading
+import time
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 from types import SimpleNamespace
@@ -332,3 +335,65 @@ def test_ctrl_c_in_fix_prints_what_was_changed_so_far(tmp_path, monkeypatch):
     assert f"  {apps[0]}\n  {apps[1]}\n" in out
     assert [a.read_text() for a in apps] == [FIXED_APP, FIXED_APP, MOTOR_APP, MOTOR_APP]
     assert temp_files(tmp_path) == []
+
+
+# ------------------------------------------------------------------ as another user
+NOBODY = 65534
+
+
+def _fix_as(uid: int, gid: int, path: Path) -> "tuple[int, str]":
+    """`fix -j1 path` in a forked child running as uid/gid (modules are already imported)."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: drop root, run, report through the pipe
+        code = 99
+        try:
+            os.close(read_end)
+            os.setgroups([])
+            os.setgid(gid)
+            os.setuid(uid)
+            out = io.StringIO()
+            with redirect_stdout(out), redirect_stderr(out):
+                code = cli.main(["fix", "-j", "1", str(path)])
+            os.write(write_end, out.getvalue().encode())
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    deadline = time.monotonic() + 60
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            pytest.fail("fix as another user did not finish")
+        time.sleep(0.02)
+    with os.fdopen(read_end, "rb") as pipe:
+        output = pipe.read().decode()
+    return os.waitstatus_to_exitcode(status), output
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0 or not hasattr(os, "fork"),
+                    reason="needs root to run fix as another user")
+def test_another_users_files_in_a_writable_directory(tmp_path):
+    run("fix", make_app(tmp_path / "warm-up" / "app.py"))  # every module fix needs, imported
+    shared = Path(tempfile.mkdtemp(prefix="pma-shared-"))  # tmp_path's parents are root-only
+    try:
+        shared.chmod(0o777)  # anyone may create and rename files here
+        theirs = make_app(shared / "theirs.py")
+        theirs.chmod(0o644)
+        code, output = _fix_as(NOBODY, NOBODY, theirs)
+        assert code != 0 and "not writable by you (mode 0644); not written" in output, output
+        assert theirs.read_text() == MOTOR_APP and os.stat(theirs).st_uid == 0
+
+        group = make_app(shared / "group.py")
+        os.chown(group, 0, NOBODY)
+        group.chmod(0o664)
+        code, output = _fix_as(NOBODY, NOBODY, group)
+        info = os.stat(group)
+        assert group.read_text() == FIXED_APP, output
+        assert (info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode)) == (0, NOBODY, 0o664)
+        assert temp_files(shared) == []
+    finally:
+        shutil.rmtree(shared)

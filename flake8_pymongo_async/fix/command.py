@@ -12,7 +12,7 @@ import difflib
 import os
 import sys
 from collections import Counter
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures import Future, as_completed, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence, TextIO, Tuple
@@ -197,10 +197,8 @@ def _run_parallel(files: Sequence[str], options: Options, jobs: int, results: Di
 
     try:
         futures.update((pool.submit(process_file, path, options), path) for path in files)
-        while futures:
-            done, _ = wait(list(futures), return_when=FIRST_COMPLETED)
-            for future in done:
-                collect(future)
+        for future in as_completed(list(futures)):
+            collect(future)
     except BaseException:
         # Workers start no new write; the files they are writing come back within the grace period,
         # so that what was changed is known; the rest are abandoned unwritten.
