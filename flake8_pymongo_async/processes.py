@@ -18,14 +18,12 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from types import FrameType
-from typing import Any, Callable, Iterator, List, Optional, Union
+from typing import Any, Iterator, List, Optional
 
 EXIT_SIGINT = 128 + signal.SIGINT  # 130, the shell's convention for "killed by SIGINT"
 EXIT_SIGTERM = 128 + signal.SIGTERM  # 143
 PARENT_POLL_SECONDS = 0.5  # how often a worker without prctl looks for its parent
 WORKER_JOIN_SECONDS = 2.0  # how long stopping a pool waits for each terminated worker
-
-_Handler = Union[Callable[[int, Optional[FrameType]], Any], int, None]
 
 
 class Terminated(BaseException):
