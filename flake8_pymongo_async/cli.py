@@ -155,10 +155,15 @@ def _main(argv: Optional[Sequence[str]]) -> int:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    from .processes import Terminated, handle_interrupts
+
     try:
-        return _main(argv)
+        with handle_interrupts():  # SIGTERM, like Ctrl-C, unwinds: temp files go, workers end
+            return _main(argv)
     except KeyboardInterrupt:
         return exit_codes.INTERRUPTED
+    except Terminated:
+        return exit_codes.TERMINATED
     except BrokenPipeError:
         # The reader went away (`... | head`): silence the final flush as well.
         devnull = os.open(os.devnull, os.O_WRONLY)

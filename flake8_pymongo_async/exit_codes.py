@@ -10,6 +10,7 @@ FOUND = 1  # findings (diagnostics left by fix), or a file that could not be che
 USAGE = 2  # a bad option, configuration or output file: the command could not do what was asked
 INTERNAL = 3  # a bug: the tool failed on a file or as a whole (the message says where)
 INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it)
+TERMINATED = 143  # SIGTERM (128 + 15)
 
 
 def worst(*codes: int) -> int:

@@ -29,6 +29,7 @@ from .. import checker, noqa
 from ..config import Selection, matches_filename
 from ..diagnostics import Diagnostic
 from ..files import identity, read_regular
+from ..processes import init_worker as init_pool_worker
 from ..settings import DEFAULT_SETTINGS, Settings
 
 STDIN = "-"
@@ -246,9 +247,10 @@ def _one_line(exc: BaseException) -> str:
 _WORKER_OPTIONS: Optional[Options] = None
 
 
-def _init_worker(options: Options) -> None:
+def _init_worker(options: Options, parent_pid: int) -> None:
     global _WORKER_OPTIONS
     _WORKER_OPTIONS = options
+    init_pool_worker(parent_pid)  # ignore Ctrl-C, end with the parent
 
 
 def _worker(path: str) -> FileResult:
@@ -284,7 +286,8 @@ def check_paths(paths: Sequence[str], options: Options, jobs: Optional[int] = 1,
 def _check_parallel(files: Sequence[str], options: Options, processes: int) -> Optional[List[FileResult]]:
     """``None`` when no process pool can be created here (then the caller checks serially)."""
     try:
-        pool = multiprocessing.get_context().Pool(processes, initializer=_init_worker, initargs=(options,))
+        pool = multiprocessing.get_context().Pool(processes, initializer=_init_worker,
+                                                  initargs=(options, os.getpid()))
     except (OSError, ImportError, ValueError):  # e.g. no semaphores in a sandbox
         return None
     try:

@@ -12,22 +12,25 @@ import difflib
 import os
 import sys
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, as_completed, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, TextIO, Tuple
+from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence, TextIO, Tuple
 
-from .. import exit_codes
+from .. import exit_codes, processes
 from ..config import Config, ConfigError, Selection, common_start, find_pyproject, load, parse_codes
 from ..files import display
 from ..settings import Settings
-from .source import SourceError, read_source, write_atomic
+from ..writes import WriteRefused
+from .source import SourceError, SourceFile, read_source, write_source
 
 if TYPE_CHECKING:  # the engine (ast-grep-py, the checker) loads only when a file is fixed
     from ..diagnostics import Diagnostic
     from .edits import Refusal
 
 PROG = "flake8-pymongo-async"
+# After Ctrl-C, how long the workers' files in progress may take to come back (written or not).
+INTERRUPT_GRACE_SECONDS = 0.5
 
 
 @dataclass
@@ -52,11 +55,20 @@ class Options:
     selection: Selection
     unsafe: bool
     diff: bool
+    roots: Tuple[str, ...] = ()  # the paths given: a symlink is written through only to a file inside
 
 
 # ---------------------------------------------------------------------- one file
 def process_file(path: str, options: Options) -> FileOutcome:
-    """Fix one file (or compute its diff). Never raises: every problem becomes ``error``."""
+    """Fix one file and write it (or compute its diff). Never raises: every problem becomes ``error``."""
+    outcome, fixed = fix_file(path, options)
+    with processes.deferred_signals():
+        write_fixed(outcome, fixed, options)
+    return outcome
+
+
+def fix_file(path: str, options: Options) -> Tuple[FileOutcome, Optional[Tuple[SourceFile, str]]]:
+    """The outcome of fixing ``path``, and the source and fixed text still to be written (if any)."""
     from .engine import fix_text
 
     outcome = FileOutcome(path=path)
@@ -64,16 +76,16 @@ def process_file(path: str, options: Options) -> FileOutcome:
         source = read_source(path)
     except SourceError as exc:
         outcome.error = str(exc)
-        return outcome
+        return outcome, None
     try:
         result = fix_text(source.text, settings=options.settings, selection=options.selection,
                           filename=path, unsafe=options.unsafe)
     except RecursionError:
         outcome.error, outcome.internal = "internal error: the file is nested too deeply to fix", True
-        return outcome
+        return outcome, None
     except Exception as exc:  # a fixer bug must not lose the other files' results
         outcome.error, outcome.internal = f"internal error: {type(exc).__name__}: {exc}", True
-        return outcome
+        return outcome, None
     outcome.applied = result.applied
     outcome.remaining = result.remaining
     outcome.unsafe_fixable = len(result.unsafe_fixable)
@@ -84,17 +96,35 @@ def process_file(path: str, options: Options) -> FileOutcome:
     outcome.skipped = result.skipped
     outcome.converged = result.converged
     if not result.changed:
-        return outcome
+        return outcome, None
     outcome.changed = True
     if options.diff:
         outcome.diff = unified_diff(path, result.original, result.text)
-        return outcome
+        return outcome, None
+    return outcome, (source, result.text)
+
+
+def write_fixed(outcome: FileOutcome, fixed: Optional[Tuple[SourceFile, str]], options: Options) -> None:
+    """Write what ``fix_file`` left to write; a refusal or failure becomes ``skipped`` or ``error``."""
+    if fixed is None:
+        return
+    if processes.stop_requested():  # the parent was interrupted: start no new write
+        _not_written(outcome)
+        return
+    source, text = fixed
     try:
-        write_atomic(source, result.text)
+        write_source(source, text, options.roots)
+    except WriteRefused as exc:
+        _not_written(outcome)
+        outcome.skipped = str(exc)
     except (OSError, UnicodeEncodeError) as exc:
-        outcome.changed = False
+        _not_written(outcome)
         outcome.error = f"cannot write: {getattr(exc, 'strerror', None) or exc}"
-    return outcome
+
+
+def _not_written(outcome: FileOutcome) -> None:
+    outcome.changed = False
+    outcome.applied = Counter()  # nothing was fixed in this file
 
 
 def unified_diff(path: str, old: str, new: str) -> str:
@@ -111,8 +141,18 @@ def _diff_lines(text: str) -> List[str]:
 
 
 # ---------------------------------------------------------------------- many files
+class Interrupted(Exception):
+    """SIGINT or SIGTERM stopped ``run_files``; ``outcomes`` are the files finished before it."""
+
+    def __init__(self, signal_exit: int, outcomes: List[FileOutcome]) -> None:
+        super().__init__(signal_exit)
+        self.exit_status = signal_exit
+        self.outcomes = outcomes
+
+
 def run_files(files: Sequence[str], options: Options, jobs: int,
               progress: Optional[TextIO]) -> List[FileOutcome]:
+    """Every file's outcome, in the order of ``files``; raises ``Interrupted`` on SIGINT/SIGTERM."""
     results: Dict[str, FileOutcome] = {}
     total = len(files)
 
@@ -123,25 +163,60 @@ def run_files(files: Sequence[str], options: Options, jobs: int,
             progress.write(f"\r\x1b[K[{done}/{total}] {shown}")
             progress.flush()
 
-    if jobs <= 1 or total <= 1:
-        for i, path in enumerate(files, 1):
-            tick(i, path)
-            results[path] = process_file(path, options)
-    else:
-        with ProcessPoolExecutor(max_workers=min(jobs, total)) as pool:
-            futures = {pool.submit(process_file, path, options): path for path in files}
-            for i, future in enumerate(as_completed(futures), 1):
-                path = futures[future]
+    try:
+        if jobs <= 1 or total <= 1:
+            for i, path in enumerate(files, 1):
                 tick(i, path)
-                try:
-                    results[path] = future.result()
-                except Exception as exc:  # a worker that died
-                    error = f"internal error: {type(exc).__name__}: {exc}"
-                    results[path] = FileOutcome(path=path, error=error, internal=True)
-    if progress is not None and total:
-        progress.write("\r\x1b[K")
-        progress.flush()
+                outcome, fixed = fix_file(path, options)
+                with processes.deferred_signals():  # written and recorded, or neither
+                    write_fixed(outcome, fixed, options)
+                    results[path] = outcome
+        else:
+            _run_parallel(files, options, min(jobs, total), results, tick)
+    except (KeyboardInterrupt, processes.Terminated) as exc:
+        raise Interrupted(processes.exit_status(exc), [results[p] for p in files if p in results]) from None
+    finally:
+        if progress is not None and total:
+            progress.write("\r\x1b[K")
+            progress.flush()
     return [results[path] for path in files]
+
+
+def _run_parallel(files: Sequence[str], options: Options, jobs: int, results: Dict[str, FileOutcome],
+                  tick: Callable[[int, str], None]) -> None:
+    import multiprocessing
+
+    stop = multiprocessing.Event()
+    pool = processes.process_pool(jobs, stop)
+    futures: Dict[Future[FileOutcome], str] = {}
+
+    def collect(future: Future[FileOutcome]) -> None:
+        path = futures.pop(future)
+        tick(len(results) + 1, path)
+        try:
+            results[path] = future.result()
+        except Exception as exc:  # a worker that died
+            results[path] = FileOutcome(path=path, error=f"internal error: {type(exc).__name__}: {exc}",
+                                        internal=True)
+
+    try:
+        futures.update((pool.submit(process_file, path, options), path) for path in files)
+        for future in as_completed(list(futures)):
+            collect(future)
+    except BaseException:
+        # Workers start no new write; the files they are writing come back within the grace period,
+        # so that what was changed is known; the rest are abandoned unwritten.
+        stop.set()
+        for future in futures:
+            future.cancel()
+        try:
+            done, _ = wait([f for f in futures if not f.cancelled()], timeout=INTERRUPT_GRACE_SECONDS)
+            for future in done:
+                collect(future)
+        finally:
+            processes.stop_pool(pool)
+        raise
+    pool.shutdown(wait=True)
 
 
 # ---------------------------------------------------------------------- the command
@@ -229,12 +304,16 @@ def run(args: argparse.Namespace) -> int:
         return exit_codes.USAGE
     files, jobs = found.files, found.jobs
     options = Options(settings=found.settings, selection=found.selection, unsafe=args.unsafe_fixes,
-                      diff=args.diff)
+                      diff=args.diff, roots=tuple(args.paths))
     progress = sys.stderr if sys.stderr.isatty() else None
-    outcomes = run_files(files, options, jobs, progress)
-    outcomes.extend(FileOutcome(path=path, error=reason) for path, reason in found.problems)
     out = sys.stdout
     summary_out = sys.stderr if args.diff else sys.stdout
+    try:
+        outcomes = run_files(files, options, jobs, progress)
+    except Interrupted as stop:
+        write_interrupted(summary_out, stop.outcomes, diff=args.diff)
+        return stop.exit_status
+    outcomes.extend(FileOutcome(path=path, error=reason) for path, reason in found.problems)
     for outcome in outcomes:
         if outcome.diff:
             out.write(outcome.diff)
@@ -318,6 +397,16 @@ def write_summary(out: TextIO, outcomes: Sequence[FileOutcome], diff: bool, unsa
     skipped = sum(1 for o in outcomes if o.skipped)
     if errors or skipped:
         print(f"{_n(errors, 'file')} with errors, {skipped} skipped (see above).", file=out)
+
+
+def write_interrupted(out: TextIO, outcomes: Sequence[FileOutcome], diff: bool) -> None:
+    """What was changed before SIGINT/SIGTERM (every other file is as it was)."""
+    changed = [o.path for o in outcomes if o.changed and not diff]
+    print(f"{PROG} fix: interrupted; {_n(len(changed), 'file')} changed before the interrupt"
+          f"{':' if changed else '.'}", file=out)
+    for path in changed:
+        print(display(f"  {path}"), file=out)
+    out.flush()
 
 
 def _no_counterpart(message: str) -> str:

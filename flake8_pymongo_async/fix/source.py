@@ -2,22 +2,20 @@
 
 A file is read as bytes, decoded with its declared encoding (PEP 263 cookie, UTF-8 BOM), and kept
 with its original line endings: the fixer edits the text in place, so CRLF stays CRLF, a missing
-final newline stays missing, and a file that is not changed is never rewritten. Writes go to a
-temporary file in the same directory, get the original file's mode, and replace it atomically.
+final newline stays missing, and a file that is not changed is never rewritten. What is written
+back, and when a write is refused, is ``writes.replace_source``'s business: only over the file as it
+was read, keeping owner, mode, links and symlinks.
 """
 from __future__ import annotations
 
 import codecs
 import io
-import os
-import stat
-import tempfile
 import tokenize
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import List, Tuple
+from typing import List, Optional, Sequence, Tuple
 
-from ..files import read_regular
+from ..writes import Snapshot, read_with_snapshot, replace_source
 
 
 class SourceError(Exception):
@@ -30,6 +28,7 @@ class SourceFile:
     text: str
     encoding: str  # the codec used to decode (and to encode back)
     bom: bool
+    snapshot: Optional[Snapshot] = None  # the file as read: it is written back only if still so
 
     def encode(self, text: str) -> bytes:
         data = text.encode(self.encoding)
@@ -38,13 +37,13 @@ class SourceFile:
 
 def read_source(path: str) -> SourceFile:
     try:
-        data, _ = read_regular(path)  # never a FIFO or device: reading one would hang
+        data, snapshot = read_with_snapshot(path)
     except OSError as exc:
         raise SourceError(f"cannot read: {exc.strerror or exc}") from exc
-    return decode_source(path, data)
+    return decode_source(path, data, snapshot)
 
 
-def decode_source(path: str, data: bytes) -> SourceFile:
+def decode_source(path: str, data: bytes, snapshot: Optional[Snapshot] = None) -> SourceFile:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as exc:  # a bad or unknown coding cookie
@@ -59,34 +58,18 @@ def decode_source(path: str, data: bytes) -> SourceFile:
         text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError) as exc:
         raise SourceError(f"cannot decode as {encoding}: {exc}") from exc
-    return SourceFile(path=path, text=text, encoding=encoding, bom=bom)
+    return SourceFile(path=path, text=text, encoding=encoding, bom=bom, snapshot=snapshot)
 
 
-def write_atomic(source: SourceFile, text: str) -> None:
-    """Replace ``source.path`` with ``text``, keeping encoding, BOM and file mode; atomic."""
-    data = source.encode(text)
-    path = source.path
-    directory = os.path.dirname(os.path.abspath(path))
-    try:
-        mode = stat.S_IMODE(os.stat(path).st_mode)
-    except OSError:  # a new file (the report's -o): the mode open() would give it
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    fd, tmp = tempfile.mkstemp(prefix=".pma-fix-", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+def write_source(source: SourceFile, text: str, roots: Sequence[str] = ()) -> None:
+    """Write ``text`` back over ``source.path`` if the file is still as it was read.
+
+    Raises ``writes.WriteRefused`` (changed, not writable, symlink outside ``roots``...),
+    ``OSError`` or ``UnicodeEncodeError``.
+    """
+    if source.snapshot is None:
+        raise ValueError("write_source needs a SourceFile from read_source (with its snapshot)")
+    replace_source(source.path, source.encode(text), source.snapshot, roots)
 
 
 def split_lines(text: str) -> List[str]:

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from ..config import Selection
 from ..fix.source import SourceError, read_source
+from ..processes import process_pool, stop_pool
 from ..settings import Settings
 
 STATUSES = ("safe", "unsafe", "manual")
@@ -164,9 +164,14 @@ def build_report(paths: Sequence[str], settings: Settings = Settings(), selectio
     missing = [path for path in paths if _does_not_exist(path)]
     files = [f for f in files if f not in missing]
     if jobs > 1 and len(files) > 1:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(files))) as pool:
+        pool = process_pool(min(jobs, len(files)))
+        try:
             reports = list(pool.map(_analyze_safely, files, [settings] * len(files), [selection] * len(files),
                                     chunksize=8))
+        except BaseException:  # Ctrl-C, SIGTERM: end the workers now, not after every file
+            stop_pool(pool)
+            raise
+        pool.shutdown(wait=True)
     else:
         reports = [_analyze_safely(path, settings, selection) for path in files]
     reports.extend(FileReport(path=path, problem=reason) for path, reason in problems)

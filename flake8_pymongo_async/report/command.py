@@ -23,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
     from ..config import ConfigError
     from ..files import display
     from ..fix.command import setup
-    from ..fix.source import SourceFile, write_atomic
+    from ..writes import WriteRefused, write_output
     from .collect import build_report
     from .render import RENDERERS
 
@@ -43,10 +43,10 @@ def run(args: argparse.Namespace) -> int:
             print(display(f"{file.path}: not checked: {file.problem}"), file=sys.stderr)
     if args.output:
         try:
-            write_atomic(SourceFile(path=args.output, text="", encoding="utf-8", bom=False), text)
-        except OSError as exc:
-            print(display(f"{PROG} report: error: cannot write {args.output}: {exc.strerror or exc}"),
-                  file=sys.stderr)
+            write_output(args.output, text.encode("utf-8"))
+        except (OSError, WriteRefused) as exc:
+            print(display(f"{PROG} report: error: cannot write {args.output}: "
+                          f"{getattr(exc, 'strerror', None) or exc}"), file=sys.stderr)
             return exit_codes.worst(status, exit_codes.USAGE)
         t = report.totals()
         print(display(f"Wrote {args.format} report to {args.output}: {t['findings']} findings in "

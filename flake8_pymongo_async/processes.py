@@ -1,0 +1,166 @@
+"""Interrupts and worker processes, for every command that runs files in a pool.
+
+- In the main process, SIGINT raises ``KeyboardInterrupt`` and SIGTERM raises ``Terminated``, so
+  that ``finally`` blocks run (temp files are removed) and the command exits 130 or 143.
+- ``deferred_signals()`` holds a signal back while a file is being written: the write finishes or
+  is undone, then the signal acts. A file is never left half-written by SIGINT or SIGTERM.
+- Workers ignore SIGINT (Ctrl-C reaches the whole process group: the parent decides), end on
+  SIGTERM (after a deferred write, never in the middle of one), and end when their parent dies:
+  ``prctl(PR_SET_PDEATHSIG)`` on Linux, a thread polling for the parent elsewhere.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from types import FrameType
+from typing import Any, Iterator, List, Optional
+
+from . import exit_codes
+
+PARENT_POLL_SECONDS = 0.5  # how often a worker without prctl looks for its parent
+WORKER_JOIN_SECONDS = 2.0  # how long stopping a pool waits for each terminated worker
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised like ``KeyboardInterrupt`` is for SIGINT (not an ``Exception``: nothing swallows it)."""
+
+
+def exit_status(interrupt: BaseException) -> int:
+    return exit_codes.TERMINATED if isinstance(interrupt, Terminated) else exit_codes.INTERRUPTED
+
+
+_defer_depth = 0
+_pending_signal: Optional[int] = None
+_in_worker = False
+_stop_event: Any = None  # a multiprocessing.Event the parent sets to stop workers' writes
+
+
+def _act_on(signum: int) -> None:
+    if _in_worker:
+        os._exit(128 + signum)  # a worker holds nothing to clean up outside a deferred write
+    if signum == signal.SIGINT:
+        raise KeyboardInterrupt
+    raise Terminated
+
+
+def _on_signal(signum: int, frame: Optional[FrameType]) -> None:
+    global _pending_signal
+    if _defer_depth:
+        _pending_signal = signum
+        return
+    _act_on(signum)
+
+
+@contextmanager
+def deferred_signals() -> Iterator[None]:
+    """SIGINT and SIGTERM received inside act when the block ends (a write completes or is undone)."""
+    global _defer_depth, _pending_signal
+    _defer_depth += 1
+    try:
+        yield
+    finally:
+        _defer_depth -= 1
+        if not _defer_depth and _pending_signal is not None:
+            signum, _pending_signal = _pending_signal, None
+            _act_on(signum)
+
+
+@contextmanager
+def handle_interrupts() -> Iterator[None]:
+    """Install the main process's handlers for the duration (restored after; main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {}
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        current = signal.getsignal(signum)
+        # Respect an ignored signal (nohup, a shell's background job) and a caller's own handler.
+        if current in (signal.default_int_handler, signal.SIG_DFL):
+            previous[signum] = current
+            signal.signal(signum, _on_signal)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+# --------------------------------------------------------------------------------------- workers
+def init_worker(parent_pid: int, stop_event: Any = None) -> None:
+    """A pool's initializer: the worker's signals, and its end when the parent dies."""
+    global _in_worker, _stop_event
+    _in_worker = True
+    _stop_event = stop_event
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _on_signal)
+    direct_child = os.getppid() == parent_pid  # not under a forkserver
+    if not (direct_child and _die_with_parent()):
+        threading.Thread(target=_watch_parent, args=(parent_pid, direct_child), daemon=True,
+                         name="pma-parent-watchdog").start()
+    if direct_child and os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(exit_codes.TERMINATED)
+
+
+def stop_requested() -> bool:
+    """True in a worker once the parent was interrupted: start no new write."""
+    return bool(_stop_event is not None and _stop_event.is_set())
+
+
+def _die_with_parent() -> bool:
+    """Linux: SIGTERM this process when its parent dies. False where that is not available."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        return bool(libc.prctl(pr_set_pdeathsig, signal.SIGTERM, 0, 0, 0) == 0)
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_parent(parent_pid: int, direct_child: bool, poll: float = PARENT_POLL_SECONDS) -> None:
+    """Portable fallback: SIGTERM ourselves (a deferred write still completes) once the parent is gone."""
+    while _parent_alive(parent_pid, direct_child):
+        time.sleep(poll)
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _parent_alive(parent_pid: int, direct_child: bool) -> bool:
+    if direct_child:
+        return os.getppid() == parent_pid  # reparented once the parent dies
+    try:
+        os.kill(parent_pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
+
+
+def process_pool(max_workers: int, stop_event: Any = None) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=max_workers, initializer=init_worker,
+                               initargs=(os.getpid(), stop_event))
+
+
+def stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Cancel what has not started and end the workers now, instead of waiting for their files."""
+    # No public API ends a running task; _processes exists from Python 3.2 through 3.13.
+    workers: List[Any] = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for worker in workers:
+        try:
+            worker.terminate()
+        except (OSError, ValueError):  # already gone
+            pass
+    for worker in workers:
+        try:
+            worker.join(WORKER_JOIN_SECONDS)
+        except (OSError, ValueError, AssertionError):
+            pass

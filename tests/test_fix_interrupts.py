@@ -1,0 +1,244 @@
+"""Interrupts and worker processes (issue 10, defect 5), and the end-to-end kill test.
+
+The end-to-end test starts `fix -j2` on a few hundred Motor files in its own session, kills it with
+SIGINT (to the whole group, as Ctrl-C does), SIGTERM and SIGKILL at seeded random points, and
+checks that every file is its original or its complete fixed text, that no temp file is left and
+that no worker survives.
+"""
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+from typing import Dict, List, Set
+
+import pytest
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32" or not Path("/proc/self/stat").exists(),
+                                reason="POSIX signals and /proc")
+
+ROOT = Path(__file__).resolve().parent.parent
+ENTRY = "import sys; from flake8_pymongo_async.cli import main; sys.exit(main())"
+WORKER_GRACE_SECONDS = 5.0  # how long workers may take to notice their parent is gone
+EXIT_TIMEOUT_SECONDS = 10.0  # hang detection only: the command is expected to stop within a second
+
+
+def _env() -> Dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def _default_sigint() -> None:
+    # A shell's background job starts with SIGINT ignored; the command under test must see it.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _start(args: List[str], cwd: Path, log: Path) -> subprocess.Popen:
+    with open(log, "wb") as out:
+        return subprocess.Popen([sys.executable, "-c", ENTRY, *args], cwd=cwd, env=_env(), stdout=out,
+                                stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_default_sigint)
+
+
+def _alive_in_session(session: int) -> Set[int]:
+    """Processes (not zombies) of ``session``: the command started it, so its workers are in it."""
+    alive = set()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()  # after "pid (comm) "
+        state, sid = fields[0], int(fields[3])
+        if sid == session and state not in ("Z", "X"):
+            alive.add(int(entry))
+    return alive
+
+
+def _wait_no_survivors(session: int) -> Set[int]:
+    deadline = time.monotonic() + WORKER_GRACE_SECONDS
+    while True:
+        alive = _alive_in_session(session)
+        if not alive or time.monotonic() > deadline:
+            return alive
+        time.sleep(0.05)
+
+
+def _kill_session(session: int) -> None:
+    for pid in _alive_in_session(session):  # cleanup after a failure: only what this test started
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+# ------------------------------------------------------------------ workers end with their parent
+POOL_SCRIPT = textwrap.dedent('''
+    import os, signal, sys, time
+    kind = sys.argv[1]
+    if kind == "executor":
+        from flake8_pymongo_async import processes
+        pool = processes.process_pool(2)
+        futures = [pool.submit(time.sleep, 120) for _ in range(2)]
+        while len(pool._processes) < 2:
+            time.sleep(0.01)
+    else:
+        import multiprocessing
+        from flake8_pymongo_async.commands import engine
+        pool = multiprocessing.Pool(2, initializer=engine._init_worker,
+                                    initargs=(engine.Options(), os.getpid()))
+        results = [pool.apply_async(time.sleep, (120,)) for _ in range(2)]
+    time.sleep(0.5)  # the workers are running their sleeps (and their initializers are done)
+    print("ready", flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)
+''')
+
+
+@pytest.mark.parametrize("kind", ["executor", "pool"])
+def test_workers_end_when_their_parent_is_killed(tmp_path, kind):
+    proc = subprocess.Popen([sys.executable, "-c", POOL_SCRIPT, kind], cwd=tmp_path, env=_env(),
+                            stdout=subprocess.PIPE, start_new_session=True)
+    try:
+        out, _ = proc.communicate(timeout=60)
+        assert b"ready" in out and proc.returncode == -signal.SIGKILL
+        assert _wait_no_survivors(proc.pid) == set()
+    finally:
+        _kill_session(proc.pid)
+
+
+WATCHDOG_SCRIPT = textwrap.dedent('''
+    import sys
+    from flake8_pymongo_async import processes
+    processes._watch_parent(int(sys.argv[1]), sys.argv[2] == "direct", poll=0.05)
+    print("watchdog returned without ending the process")
+''')
+
+
+@pytest.mark.parametrize("direct", ["direct", "forkserver"])
+def test_watchdog_without_prctl_ends_the_worker(tmp_path, direct):
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # a parent that no longer exists (its pid is not our parent either)
+    proc = subprocess.run([sys.executable, "-c", WATCHDOG_SCRIPT, str(gone.pid), direct], cwd=tmp_path,
+                          env=_env(), capture_output=True, timeout=60)
+    assert proc.returncode == -signal.SIGTERM, proc.stdout
+
+
+# ------------------------------------------------------------------ end to end
+MODULE = '''"""Module {i}."""
+from motor.motor_asyncio import AsyncIOMotorClient
+
+
+async def load_{i}(uri):
+    client = AsyncIOMotorClient(uri, io_loop=None)
+    docs = await client.app.things_{i}.find({{"n": {i}}}).to_list(0)
+    return docs
+'''
+N_FILES = 300
+SEED = 20261201
+
+
+def _make_tree(root: Path) -> Dict[str, bytes]:
+    files = {}
+    for i in range(N_FILES):
+        rel = f"pkg{i % 10}/mod_{i}.py"
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = (MODULE.format(i=i) + "\n\n# padding\n" * (i % 7)).encode()
+        path.write_bytes(data)
+        files[rel] = data
+    return files
+
+
+@pytest.mark.slow
+def test_fix_killed_at_random_points_leaves_every_file_whole(tmp_path):
+    pristine = tmp_path / "pristine"
+    originals = _make_tree(pristine)
+    expected_tree = tmp_path / "expected"
+    shutil.copytree(pristine, expected_tree)
+    full = _start(["fix", "-j2", "-q", str(expected_tree)], tmp_path, tmp_path / "full.log")
+    t0 = time.monotonic()
+    assert full.wait(timeout=300) == 0, (tmp_path / "full.log").read_text()
+    duration = time.monotonic() - t0
+    expected = {rel: (expected_tree / rel).read_bytes() for rel in originals}
+    assert all(expected[rel] != originals[rel] for rel in originals)  # fix changes every file
+
+    rng = random.Random(SEED)
+    partial_runs = 0
+    for run, sig in enumerate([signal.SIGINT, signal.SIGTERM, signal.SIGKILL] * 3):
+        tree = tmp_path / f"run{run}"
+        shutil.copytree(pristine, tree)
+        log = tmp_path / f"run{run}.log"
+        delay = rng.uniform(0.25, 0.9) * duration  # the first quarter or so is start-up
+        proc = _start(["fix", "-j2", "-q", str(tree)], tmp_path, log)
+        try:
+            time.sleep(delay)
+            if sig == signal.SIGINT:
+                os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches the whole foreground group
+            else:
+                os.kill(proc.pid, sig)  # `kill PID`: the parent only
+            signalled = time.monotonic()
+            code = proc.wait(timeout=EXIT_TIMEOUT_SECONDS)
+            stopped_after = time.monotonic() - signalled
+            survivors = _wait_no_survivors(proc.pid)
+        finally:
+            _kill_session(proc.pid)
+            proc.wait()
+        output = log.read_text()
+        where = f"run {run} ({signal.Signals(sig).name} after {delay:.2f}s)"
+        assert survivors == set(), f"{where}: workers survived: {survivors}"
+        assert "Traceback" not in output, f"{where}: {output}"
+        fixed = set()
+        for rel, data in originals.items():
+            now = (tree / rel).read_bytes()
+            assert now in (data, expected[rel]), f"{where}: {rel} is neither original nor fixed"
+            if now == expected[rel]:
+                fixed.add(str(tree / rel))
+        assert list(tmp_path.rglob(".pma-fix-*")) == [], where
+        if sig == signal.SIGKILL:
+            assert code == -signal.SIGKILL, where
+        elif code in (0, 1):  # finished before the signal came
+            assert len(fixed) == N_FILES, where
+        else:
+            assert code == 128 + sig, f"{where}: exit {code}: {output}"
+            assert stopped_after < EXIT_TIMEOUT_SECONDS
+            listed = {line.strip() for line in output.splitlines() if line.startswith("  ")}
+            assert listed == fixed, f"{where}: the files said to be changed are not the files changed"
+        if 0 < len(fixed) < N_FILES:
+            partial_runs += 1
+    assert partial_runs, "no kill landed while files were being fixed: the test tested nothing"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command, sig", [("check", signal.SIGINT), ("report", signal.SIGINT),
+                                          ("report", signal.SIGTERM)])
+def test_check_and_report_stop_on_an_interrupt_with_no_worker_left(tmp_path, command, sig):
+    _make_tree(tmp_path / "tree")
+    full = _start([command, "-j2", "tree"], tmp_path, tmp_path / "full.log")
+    t0 = time.monotonic()
+    full.wait(timeout=300)
+    duration = time.monotonic() - t0
+    log = tmp_path / "run.log"
+    proc = _start([command, "-j2", "tree"], tmp_path, log)
+    try:
+        time.sleep(duration * 0.6)  # past start-up, while the workers check files
+        if sig == signal.SIGINT:
+            os.killpg(proc.pid, sig)
+        else:
+            os.kill(proc.pid, sig)
+        code = proc.wait(timeout=EXIT_TIMEOUT_SECONDS)
+        survivors = _wait_no_survivors(proc.pid)
+    finally:
+        _kill_session(proc.pid)
+        proc.wait()
+    output = log.read_text()
+    assert survivors == set()
+    assert "Traceback" not in output, output
+    assert code in (128 + sig, full.returncode), output  # or it had finished before the signal
