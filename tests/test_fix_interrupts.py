@@ -204,8 +204,10 @@ def test_fix_killed_at_random_points_leaves_every_file_whole(tmp_path):
         assert list(tmp_path.rglob(".pma-fix-*")) == [], where
         if sig == signal.SIGKILL:
             assert code == -signal.SIGKILL, where
-        elif code in (0, 1):  # finished before the signal came
-            assert len(fixed) == N_FILES, where
+        elif code in (0, 1) or (code == -sig and "interrupted" not in output):
+            # Finished before the signal came; one that lands after main() returned, while the
+            # interpreter exits, ends the process by the signal's default action (exit -sig).
+            assert len(fixed) == N_FILES, f"{where}: exit {code}: {output}"
         else:
             assert code == 128 + sig, f"{where}: exit {code}: {output}"
             assert stopped_after < EXIT_TIMEOUT_SECONDS
