@@ -71,7 +71,8 @@ def run_guarded(func: Callable[[Any], List[str]], items: Sequence[Any], seconds:
     start = 0
     while start < len(items):  # each round starts past at least one more item: it ends
         receiver, sender = context.Pipe(duplex=False)
-        child = context.Process(target=_guarded_child, args=(sender, func, describe, items, start, seconds), daemon=True)
+        child = context.Process(target=_guarded_child, args=(sender, func, describe, items, start, seconds),
+                                daemon=True)
         child.start()
         sender.close()
         current: Optional[int] = None
@@ -117,8 +118,8 @@ def _guarded_child(sender: Any, func: Callable[[Any], List[str]], describe: Call
         except Hang as exc:
             found = [hang_report(describe(items[index]), exc)]
         except Exception as exc:  # noqa: BLE001 - the parent reports it; the other items go on
-            found = [f"{describe(items[index])}: {type(exc).__name__}: {exc}\n"
-                     + "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)[-8:])]
+            trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)[-8:])
+            found = [f"{describe(items[index])}: {type(exc).__name__}: {exc}\n{trace}"]
         sender.send(("done", index, found))
     sender.send(("end", len(items), None))
     sender.close()

@@ -201,7 +201,9 @@ class Walker:
         else:  # ast.Expression, ast.Interactive...
             for child in ast.iter_child_nodes(self.tree):
                 self.visit(child)
-        # Function bodies, in source order, unless something needed them earlier.
+        # Function bodies, in source order, unless something needed them earlier. The list grows
+        # while this runs, but only by the `def`s inside a body being walked, and each function
+        # is walked once (`walked`): it ends after one round per `def` in the tree.
         i = 0
         while i < len(self.deferred):
             self.walk_function(self.deferred[i])
