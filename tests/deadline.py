@@ -57,14 +57,15 @@ def time_limit(seconds: float) -> Iterator[None]:
 def hang_report(what: str, exc: Hang) -> str:
     """A hang, for a failure message: what was running, and where it was when stopped."""
     frames = traceback.extract_tb(exc.__traceback__)[-6:]
-    return f"{what}: {exc}\nstopped in:\n{''.join(traceback.format_list(frames))}"
+    return f"hang: {exc}: {what}\nstopped in:\n{''.join(traceback.format_list(frames))}"
 
 
 def run_guarded(func: Callable[[Any], List[str]], items: Sequence[Any], seconds: float,
-                describe: Callable[[Any], str]) -> List[str]:
+                describe: Callable[[Any], str], grace: float = GRACE_SECONDS) -> List[str]:
     """``func(item)`` (which returns a list of problems) for every item, in child processes, each
     item under a deadline of ``seconds``. Returns every problem; an item that does not finish in
-    time, or kills its process, is a problem named by ``describe(item)``."""
+    time, or kills its process, is a problem named by ``describe(item)``. A child that gives no
+    answer ``grace`` seconds past an item's deadline is killed."""
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     problems: List[str] = []
@@ -78,10 +79,10 @@ def run_guarded(func: Callable[[Any], List[str]], items: Sequence[Any], seconds:
         current: Optional[int] = None
         try:
             while True:
-                if not receiver.poll(seconds + GRACE_SECONDS):
+                if not receiver.poll(seconds + grace):
                     index = start if current is None else current
-                    problems.append(f"{describe(items[index])}: no answer after {seconds + GRACE_SECONDS:g} s "
-                                    f"(a hang that no signal interrupts); the process was killed")
+                    problems.append(f"hang: no answer after {seconds + grace:g} s (a loop that no signal "
+                                    f"interrupts), the process was killed: {describe(items[index])}")
                     start = index + 1
                     break
                 try:
@@ -89,7 +90,7 @@ def run_guarded(func: Callable[[Any], List[str]], items: Sequence[Any], seconds:
                 except EOFError:
                     index = start if current is None else current
                     child.join(5)
-                    problems.append(f"{describe(items[index])}: the process died (exit code {child.exitcode})")
+                    problems.append(f"the process died (exit code {child.exitcode}): {describe(items[index])}")
                     start = index + 1
                     break
                 if kind == "start":
@@ -119,7 +120,7 @@ def _guarded_child(sender: Any, func: Callable[[Any], List[str]], describe: Call
             found = [hang_report(describe(items[index]), exc)]
         except Exception as exc:  # noqa: BLE001 - the parent reports it; the other items go on
             trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)[-8:])
-            found = [f"{describe(items[index])}: {type(exc).__name__}: {exc}\n{trace}"]
+            found = [f"crash: {type(exc).__name__}: {exc}: {describe(items[index])}\n{trace}"]
         sender.send(("done", index, found))
     sender.send(("end", len(items), None))
     sender.close()
