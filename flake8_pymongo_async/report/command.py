@@ -19,6 +19,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..checker import DEPTH_LIMIT_WARNING
     from ..config import ConfigError
     from ..fix.command import setup
     from ..fix.source import SourceFile, write_atomic
@@ -35,6 +36,9 @@ def run(args: argparse.Namespace) -> int:
     text = RENDERERS[args.format](report)
     for path in report.missing:
         print(f"{path}: error: no such file or directory", file=sys.stderr)
+    for checked in report.files:
+        if checked.depth_limit_reached:
+            print(f"{checked.path}: warning: {DEPTH_LIMIT_WARNING}", file=sys.stderr)
     if args.output:
         try:
             write_atomic(SourceFile(path=args.output, text="", encoding="utf-8", bom=False), text)
