@@ -99,3 +99,11 @@ def test_flake8_output_is_unchanged(tmp_path: Path) -> None:
                             capture_output=True, text=True, timeout=300)
     assert result.stderr == ""
     assert [line.split(" ")[:2] for line in result.stdout.splitlines()] == [[f"{path}:7:5:", "PMA201"]]
+
+
+def test_readme_states_the_limits() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    limits = " ".join(readme.split("## Limits\n", 1)[1].split("\n## ", 1)[0].split())
+    assert f"nested more than {MAX_DEPTH} levels deep" in limits
+    assert f"PATH: {WARNING}" in limits
+    assert f"nested more than {MAX_FIX_DEPTH} levels deep unchanged" in limits
