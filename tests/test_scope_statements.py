@@ -19,6 +19,8 @@ from deadline import Hang, time_limit
 from flake8_pymongo_async import checker
 from flake8_pymongo_async.fix.engine import fix_text
 from flake8_pymongo_async.fix.scopes import ScopeModel
+from flake8_pymongo_async.semantic.scope import Scope
+from flake8_pymongo_async.semantic.values import TRUE
 
 # Each entry point starts a Python process (flake8 loads its plugins): far more than enough.
 TIMEOUT_SECONDS = 60
@@ -136,6 +138,32 @@ def test_global_in_odd_places_gets_the_fixes_of_plain_module_names() -> None:
         pytest.fail("the fixer hangs on module-level `global` statements", pytrace=False)
     assert fixed != ODD_GLOBALS
     assert _without_globals(fixed) == _fixed(_without_globals(ODD_GLOBALS))
+
+
+def test_a_module_level_global_is_rebound_by_each_assignment() -> None:
+    """`global` at module level changes nothing: the second assignment replaces the first (it used
+    to be merged with it, as an assignment in a function is, and the finding was lost)."""
+    source = ("from pymongo import AsyncMongoClient\n"
+              "global client\n"
+              "client = AsyncMongoClient()\n"
+              "client = client.app.items\n"
+              "\n\n"
+              "async def handler():\n"
+              "    client.insert_one({})\n")
+    assert _diagnostics(source) == _diagnostics(_without_globals(source)) == [("PMA201", 8, 4)]
+
+
+def test_scope_lookup_of_a_name_the_module_scope_itself_declares_global() -> None:
+    """The lookup ends even when the module scope lists the name as global (the loop of defect 1)."""
+    module = Scope("module", None)
+    module.global_names.add("client")
+    module.env["client"] = TRUE
+    comprehension = Scope("comprehension", Scope("class", module))
+    with time_limit(TIMEOUT_SECONDS):
+        assert module.lookup("client") is TRUE
+        assert comprehension.lookup("client") is TRUE
+        module.global_names.add("missing")
+        assert module.lookup("missing") is None and comprehension.lookup("missing") is None
 
 
 def test_fixer_scopes_resolve_globals_and_nonlocals_in_odd_places() -> None:

@@ -303,7 +303,10 @@ class Walker:
             self.current_function.returns.append(value)
 
     def _s_Global(self, node: ast.Global) -> None:
-        self.scope.global_names.update(node.names)
+        # At module level (also in a module-level `if` or `try`) `global` changes nothing: the
+        # names stay plain module names, rebound by each assignment.
+        if self.scope is not self.module_scope:
+            self.scope.global_names.update(node.names)
 
     def _s_Import(self, node: ast.Import) -> None:
         for alias in node.names:
