@@ -69,3 +69,43 @@ def test_run_guarded_reports_each_hang_and_goes_on() -> None:
     assert problems[2].startswith("hang: no answer after 1.3 s") and "item 'deaf loop'" in problems[2]
     assert problems[3].startswith("crash: ValueError: boom: item 'crash'")
     assert problems[4] == "found in finding 2"
+
+
+# ---------------------------------------------------------------- the sweep's hang detection
+HANGING_FILE = "from pymongo import AsyncMongoClient\nclient = AsyncMongoClient()\n"
+
+
+@pytest.fixture
+def hanging_walker(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every walk of the semantic model (behind flake8, check and fix) spins forever; the sweep
+    gives each input 0.3 s."""
+    import sweep_support as sw
+    from flake8_pymongo_async.semantic.model import Walker
+
+    def spin(self: object) -> list:
+        _spin()
+        return []
+
+    monkeypatch.setattr(Walker, "run", spin)
+    monkeypatch.setattr(sw, "INPUT_DEADLINE", 0.3)
+
+
+@pytest.mark.usefixtures("hanging_walker")
+def test_sweep_reports_a_hang_naming_the_file(tmp_path) -> None:
+    import sweep_support as sw
+
+    path = tmp_path / "hangs.py"
+    path.write_text(HANGING_FILE, encoding="utf-8")
+    for chunk in (sw.flake8_chunk, sw.walk_chunk, sw.fix_chunk):
+        problems = chunk([str(path)])[0]
+        assert problems and all(p.startswith(f"{path}") and ": hang in " in p and "Hang: still running" in p
+                                for p in problems), (chunk.__name__, problems)
+
+
+@pytest.mark.usefixtures("hanging_walker")
+def test_sweep_fixer_contract_reports_a_hang() -> None:
+    import sweep_support as sw
+
+    problems, changed = sw.fix_problems(HANGING_FILE, "the label")
+    assert problems[0].startswith("the label: hang in ") and "Hang: still running after 0.3 s" in problems[0]
+    assert not changed
