@@ -48,6 +48,8 @@ DEPTH_LIMIT_WARNING = f"nested deeper than {MAX_DEPTH} levels; code past that de
 
 @dataclass(frozen=True)
 class Analysis:
+    """What one check of a module found, and what it could not look at."""
+
     diagnostics: List[Diagnostic]
     depth_limit_reached: bool = False  # code nested past the model's MAX_DEPTH was not analysed
 
