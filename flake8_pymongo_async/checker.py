@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import sys
+from dataclasses import dataclass
 from typing import List, Sequence
 
 from .diagnostics import Diagnostic
@@ -14,7 +15,7 @@ from .rules.gridfs import GridFSFamily
 from .rules.lifetime import LifetimeFamily, RequestFamily
 from .rules.motor import MotorFamily
 from .rules.protocols import ProtocolFamily
-from .semantic.model import Walker
+from .semantic.model import MAX_DEPTH, Walker
 from .settings import DEFAULT_SETTINGS, Settings
 
 # Codes whose logic exists; the CLI, docs and tests treat the others as not yet available.
@@ -41,15 +42,32 @@ def _may_have_evidence(lines: Sequence[str], settings: Settings) -> bool:
     return any(word in text for word in words)
 
 
+# What the standalone commands print (on stderr, once per file) when `depth_limit_reached`.
+DEPTH_LIMIT_WARNING = f"nested deeper than {MAX_DEPTH} levels; code past that depth was not checked"
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What one check of a module found, and what it could not look at."""
+
+    diagnostics: List[Diagnostic]
+    depth_limit_reached: bool = False  # code nested past the model's MAX_DEPTH was not analysed
+
+
 def check(tree: ast.AST, lines: Sequence[str], settings: Settings = DEFAULT_SETTINGS) -> List[Diagnostic]:
+    return analyse(tree, lines, settings).diagnostics
+
+
+def analyse(tree: ast.AST, lines: Sequence[str], settings: Settings = DEFAULT_SETTINGS) -> Analysis:
+    """``check``, and whether the walk stopped at the nesting limit somewhere."""
     if not _may_have_evidence(lines, settings):
-        return []
+        return Analysis([])
     walker = Walker(tree, lines, settings, families=_families())
     limit = sys.getrecursionlimit()
     if limit < _RECURSION_HEADROOM:
         sys.setrecursionlimit(_RECURSION_HEADROOM)
     try:
-        return walker.run()
+        return Analysis(walker.run(), walker.depth_limit_reached)
     finally:
         if limit < _RECURSION_HEADROOM:
             sys.setrecursionlimit(limit)

@@ -67,6 +67,9 @@ class Plugin:
     def run(self) -> Iterator[Result]:
         try:
             # Everything is computed before the first yield: nothing can fail mid-iteration.
+            # Code nested past the model's limit goes unreported here without a word: a plugin
+            # has no channel for a per-file note (only results with a code, which would fail the
+            # build). The standalone commands say so (checker.analyse).
             results: List[Result] = [
                 (d.line, d.col, d.flake8_text(), type(self))
                 for d in checker.check(self.tree, self.lines, self._settings)

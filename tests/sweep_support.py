@@ -10,6 +10,8 @@ Kept in a module of its own so ``multiprocessing`` workers can import the functi
   mention the driver" prefilter, with the same recursion headroom ``checker.check`` gives it.
 * ``fix_problems``: the fixer's contract (output parses, compiles when the input did, a second
   pass changes nothing), as a list of problems.
+* Hang detection: each of these runs one input under ``INPUT_DEADLINE``; past it they raise
+  ``Hang``, which the sweep reports (``FAILURES``, ``describe``) as a failure naming the input.
 * Driver code (``DRIVER_HEADER``/``DRIVER_PROBE``) to inject into files so the rules, and the
   fixes, really run; ``HAUNTED_FACTORIES`` turns everyday calls (``open()``, ``len()``...) into
   driver objects so the rules run all over code that never mentions the driver.
@@ -28,12 +30,21 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, List, Optional, Sequence, Tuple
 
+from deadline import Hang, time_limit
 from flake8_pymongo_async import __version__, checker
 from flake8_pymongo_async.plugin import ENTRY_POINT, Plugin
 from flake8_pymongo_async.semantic.model import Walker
 from flake8_pymongo_async.settings import DEFAULT_SETTINGS, Settings
 
 PLUGIN_VALUE = "flake8_pymongo_async.plugin:Plugin"
+
+# Seconds one tool may spend on one input (a file, a generated or crafted program) before the sweep
+# reports a hang naming it, instead of running until CI's own timeout. The slowest input takes
+# about 7 s here. Environment: PMA_SWEEP_DEADLINE.
+INPUT_DEADLINE = float(os.environ.get("PMA_SWEEP_DEADLINE", "120"))
+
+# What the sweep reports about the code under test: any exception, or running past the deadline.
+FAILURES = (Exception, Hang)
 PACKAGE_DIR = str(Path(checker.__file__).resolve().parent)
 
 # Builtins and common calls declared as driver factories: with these, most of the standard library
@@ -184,8 +195,9 @@ def is_ours(exc: BaseException) -> bool:
 
 
 def describe(path: str, exc: BaseException) -> str:
-    """A crash, for the failure message: who crashed, the way in, and where it died."""
+    """A crash or a hang, for the failure message: who, the way in, and where it died or was stopped."""
     who = "flake8-pymongo-async" if is_ours(exc) else "code outside flake8-pymongo-async (flake8 itself?)"
+    what = "hang" if isinstance(exc, Hang) else "crash"
     cause = exc.__cause__ or exc
     frames = traceback.extract_tb(cause.__traceback__)
     ours = [i for i, f in enumerate(frames) if f.filename.startswith(PACKAGE_DIR)]
@@ -198,7 +210,7 @@ def describe(path: str, exc: BaseException) -> str:
         shown, gap = frames[start:], ""
     lines = traceback.format_list(shown)
     text = "".join(lines[:3]) + gap + "".join(lines[3:]) if gap else "".join(lines)
-    return f"{path}: crash in {who}: {type(cause).__name__}: {cause}\n{text}"
+    return f"{path}: {what} in {who}: {type(cause).__name__}: {cause}\n{text}"
 
 
 # ---------------------------------------------------------------------------------- flake8 runner
@@ -245,8 +257,9 @@ class Flake8Runner:
         previous = Plugin._settings
         Plugin._settings = settings or self.settings
         try:
-            file_checker = FileChecker(filename=filename, plugins=self.checkers, options=self.options)
-            _name, results, _stats = file_checker.run_checks()
+            with time_limit(INPUT_DEADLINE):
+                file_checker = FileChecker(filename=filename, plugins=self.checkers, options=self.options)
+                _name, results, _stats = file_checker.run_checks()
         finally:
             Plugin._settings = previous
         return results
@@ -277,8 +290,8 @@ def flake8_chunk(paths: List[str], factories: Tuple[str, ...] = ()) -> Tuple[Lis
     for path in paths:
         try:
             results = runner_.run(path)
-        except Exception as exc:  # noqa: BLE001 - every exception is a sweep failure
-            if python_parses(path):
+        except FAILURES as exc:  # noqa: BLE001 - every exception is a sweep failure
+            if isinstance(exc, Hang) or python_parses(path):
                 crashes.append(describe(path, exc))
             continue  # (flake8 itself may fail on a file Python cannot parse: not our concern)
         syntax = [r for r in results if r[0] in ("E902", "E999")]
@@ -310,7 +323,7 @@ def recursion_headroom() -> Iterator[None]:
 def walk(tree: ast.AST, lines: Sequence[str], settings: Settings = DEFAULT_SETTINGS) -> list:
     """``checker.check`` without its prefilter: the Walker runs whatever the text mentions."""
     walker = Walker(tree, lines, settings, families=checker._families())
-    with recursion_headroom():
+    with recursion_headroom(), time_limit(INPUT_DEADLINE):
         return walker.run()
 
 
@@ -332,7 +345,7 @@ def walk_chunk(paths: List[str], factories: Tuple[str, ...] = ()) -> Tuple[List[
         try:
             if walk(tree, flake8_lines(text.lstrip("\ufeff")), settings):
                 reporting += 1
-        except Exception as exc:  # noqa: BLE001
+        except FAILURES as exc:  # noqa: BLE001
             crashes.append(describe(path, exc))
     return crashes, walked, reporting
 
@@ -352,8 +365,9 @@ def fix_problems(text: str, label: str, unsafe: bool = True,
 
     problems: List[str] = []
     try:
-        first = fix_text(text, unsafe=unsafe, settings=settings)
-    except Exception as exc:  # noqa: BLE001
+        with time_limit(INPUT_DEADLINE):
+            first = fix_text(text, unsafe=unsafe, settings=settings)
+    except FAILURES as exc:  # noqa: BLE001
         return [describe(label, exc)], False
     if first.skipped and "syntax error" not in first.skipped:
         return [], False  # lone CR: out of scope by design
@@ -369,8 +383,9 @@ def fix_problems(text: str, label: str, unsafe: bool = True,
     if first.changed and _compiles(text) and not _compiles(first.text):
         problems.append(f"{label}: fixed output no longer compiles")
     try:
-        second = fix_text(first.text, unsafe=unsafe, settings=settings)
-    except Exception as exc:  # noqa: BLE001
+        with time_limit(INPUT_DEADLINE):
+            second = fix_text(first.text, unsafe=unsafe, settings=settings)
+    except FAILURES as exc:  # noqa: BLE001
         problems.append(describe(label + " (second pass)", exc))
         return problems, first.changed
     if second.error and any(words in second.error for words in BROKEN_FIX_ERRORS):
@@ -424,10 +439,15 @@ def dotted_name(node: ast.AST) -> Optional[str]:
 
 
 # ------------------------------------------------------------------------------------- isolation
+# How long isolated() waits for its child: it runs a few tools, each under INPUT_DEADLINE.
+ISOLATED_DEADLINE = 4 * INPUT_DEADLINE + 30
+
+
 def isolated(func, *args) -> List[str]:
     """``func(*args)`` (which returns a list of problems) in a forked child, so that a crash of
     the interpreter itself (a segfault in ``compile()``, a C stack overflow) is reported as a
-    problem instead of killing the test session. Runs in-process where ``fork`` is unavailable."""
+    problem instead of killing the test session, and a child that never answers is killed and
+    reported. Runs in-process where ``fork`` is unavailable."""
     import multiprocessing
 
     if "fork" not in multiprocessing.get_all_start_methods():
@@ -437,11 +457,18 @@ def isolated(func, *args) -> List[str]:
     process = context.Process(target=_isolated_child, args=(sender, func, args))
     process.start()
     sender.close()
+    answered = receiver.poll(ISOLATED_DEADLINE)
     try:
-        result = receiver.recv()
+        result = receiver.recv() if answered else None
     except EOFError:
         result = None
-    process.join()
+    finally:
+        if not answered:
+            process.kill()
+        process.join()
+    if not answered:
+        return [f"hang: the process running {getattr(func, '__name__', func)} gave no answer in "
+                f"{ISOLATED_DEADLINE:g} s; it was killed"]
     if result is None or process.exitcode != 0:
         code = process.exitcode
         how = f"signal {-code}" + (" (SIGSEGV)" if code == -11 else "") if code and code < 0 else f"exit {code}"

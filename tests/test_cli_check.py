@@ -189,14 +189,14 @@ def test_missing_file_is_an_error_but_the_others_are_checked(capsys, tmp_path: P
 
 
 def test_internal_error_in_one_file(capsys, monkeypatch, tmp_path: Path) -> None:
-    real = checker.check
+    real = checker.analyse  # what the command calls (checker.check gives only the diagnostics)
 
     def crash_on_boom(tree, lines, settings=None):
         if any("boom" in line for line in lines):
             raise ValueError("boom")
         return real(tree, lines, settings) if settings is not None else real(tree, lines)
 
-    monkeypatch.setattr(checker, "check", crash_on_boom)
+    monkeypatch.setattr(checker, "analyse", crash_on_boom)
     boom = write(tmp_path, "boom.py", MOTOR_IMPORT + "boom = 1\n")
     good = write(tmp_path, "good.py", MOTOR_IMPORT)
     status, out, err = run_cli(capsys, "check", "--isolated", "-j", "1", str(boom), str(good))

@@ -136,7 +136,7 @@ def test_internal_error_in_a_file_is_3(tmp_path: Path, monkeypatch: pytest.Monke
 
     write(tmp_path / "app.py", MANUAL)
     write(tmp_path / "clean.py", CLEAN)
-    monkeypatch.setattr(checker, "check", explode)
+    monkeypatch.setattr(checker, "analyse", explode)  # what check calls
     status, out, err = run("check", ".", cwd=tmp_path)
     assert status == 3 and "internal error: RuntimeError: boom" in err
     monkeypatch.setattr(fix_engine, "fix_text", explode)

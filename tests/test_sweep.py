@@ -11,7 +11,9 @@ are given.
   non-UTF-8 coding cookies, a BOM, null bytes, the newest syntax;
 * the fixer (``fix --unsafe-fixes``) over a sample of the standard library's async files and over
   every generated and crafted program, with driver code injected: its output always parses, and a
-  second pass changes nothing.
+  second pass changes nothing;
+* hang detection: each tool gets ``PMA_SWEEP_DEADLINE`` seconds (default 120) per input, past
+  which the input is reported as a hang (with the program's source for generated programs).
 
 Every test is marked slow. Environment: ``PMA_SWEEP_JOBS`` (processes for the standard library
 sweeps, default: CPU count), ``PMA_SWEEP_EXAMPLES`` (programs from ``from_grammar()``, default 200;
@@ -36,6 +38,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 import pytest
 
 import sweep_support as sw
+from deadline import time_limit
 from flake8_pymongo_async import checker, cli
 from flake8_pymongo_async.plugin import Plugin
 from flake8_pymongo_async.semantic.model import MAX_DEPTH
@@ -202,13 +205,13 @@ def check_program(source: str, path: Path, label: str) -> List[str]:
             return  # a lone surrogate: no file can hold this program
         try:
             runner.run(str(path), settings)
-        except Exception as exc:  # noqa: BLE001
+        except sw.FAILURES as exc:  # noqa: BLE001
             problems.append(sw.describe(f"{label} ({how})", exc) + "\n--- source ---\n" + text)
 
     def walk(text: str, how: str, settings: Settings) -> None:
         try:
             sw.walk(sw.parse(text), sw.flake8_lines(text), settings)
-        except Exception as exc:  # noqa: BLE001
+        except sw.FAILURES as exc:  # noqa: BLE001
             problems.append(sw.describe(f"{label} ({how})", exc) + "\n--- source ---\n" + text)
 
     def fix(text: str, how: str, settings: Settings) -> None:
@@ -400,8 +403,9 @@ def _run_tree(tree: ast.AST, label: str) -> List[str]:
                      ("checker.check", lambda: checker.check(tree, lines)),
                      ("flake8 adapter (Plugin.run)", lambda: list(Plugin(tree, lines, "deep.py").run()))):
         try:
-            run()
-        except Exception as exc:  # noqa: BLE001
+            with time_limit(sw.INPUT_DEADLINE):
+                run()
+        except sw.FAILURES as exc:  # noqa: BLE001
             problems.append(sw.describe(f"{label} ({how})", exc))
     return problems
 
@@ -536,7 +540,7 @@ def _check_source_here(source: str, label: str, tmp_path: Path, expect_results: 
     path.write_text(source, encoding="utf-8")
     try:
         results = sw.runner().run(str(path))
-    except Exception as exc:  # noqa: BLE001
+    except sw.FAILURES as exc:  # noqa: BLE001
         problems.append(sw.describe(f"{label} (flake8)", exc))
         results = []
     else:
@@ -547,7 +551,7 @@ def _check_source_here(source: str, label: str, tmp_path: Path, expect_results: 
             problems.append(f"{label} (flake8): no PMA result: the rules did not run")
     try:
         sw.walk(sw.parse(source), sw.flake8_lines(source))
-    except Exception as exc:  # noqa: BLE001
+    except sw.FAILURES as exc:  # noqa: BLE001
         problems.append(sw.describe(f"{label} (walker)", exc))
     found, _ = sw.fix_problems(source, f"{label} (fixer)")
     problems.extend(found)
@@ -628,7 +632,7 @@ def _declared_encoding(data: bytes) -> str:
 
 def _fix_command(path: Path) -> Tuple[int, str]:
     out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
+    with redirect_stdout(out), redirect_stderr(err), time_limit(sw.INPUT_DEADLINE):  # a hang fails the test
         code = cli.main(["fix", "--isolated", "--unsafe-fixes", str(path)])
     return code, out.getvalue() + err.getvalue()
 
@@ -644,7 +648,7 @@ def test_encodings(kind, tmp_path):
     # flake8 reads the bytes and decodes them itself.
     try:
         results = sw.runner().run(str(path))
-    except Exception as exc:  # noqa: BLE001
+    except sw.FAILURES as exc:  # noqa: BLE001
         problems.append(sw.describe(f"{kind} (flake8)", exc))
     else:
         codes = {r[0] for r in results}
@@ -655,7 +659,7 @@ def test_encodings(kind, tmp_path):
     text = text.lstrip("\ufeff")
     try:
         sw.walk(sw.parse(text), sw.flake8_lines(text))
-    except Exception as exc:  # noqa: BLE001
+    except sw.FAILURES as exc:  # noqa: BLE001
         problems.append(sw.describe(f"{kind} (walker)", exc))
     problems += sw.fix_problems(text, f"{kind} (fixer on the decoded text)")[0]
     # The command: reads the bytes, writes them back in the same encoding (and BOM).
@@ -701,7 +705,7 @@ def test_null_bytes(kind, tmp_path):
     path.write_bytes(source.encode("utf-8"))
     try:
         results = sw.runner().run(str(path))
-    except Exception as exc:  # noqa: BLE001
+    except sw.FAILURES as exc:  # noqa: BLE001
         if not sw.is_ours(exc) and isinstance(exc, ValueError) and PY < (3, 11):
             pytest.skip(f"flake8 itself (not the plugin) crashes on null bytes under Python {PY[0]}.{PY[1]}: "
                         f"ast.parse raises ValueError, which FileChecker.run_checks does not catch ({exc})")

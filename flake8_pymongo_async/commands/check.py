@@ -123,6 +123,8 @@ def run(args: argparse.Namespace) -> int:
     for result in results:
         if result.error_kind:
             print(display(f"{result.path}: {result.error}"), file=sys.stderr)
+        elif result.depth_limit_reached:
+            print(display(f"{result.path}: warning: {checker.DEPTH_LIMIT_WARNING}"), file=sys.stderr)
 
     context = Context(rules=RULES, implemented=frozenset(checker.IMPLEMENTED_CODES), cwd=os.getcwd(),
                       exit_code=status)

@@ -86,6 +86,7 @@ class FileResult:
     error: str = ""  # one line: "syntax error: invalid syntax (line 3, column 5)"
     error_line: int = 0  # 1-based, 0 when unknown
     error_col: int = 0  # 1-based, 0 when unknown
+    depth_limit_reached: bool = False  # code nested too deep was not checked (checker.DEPTH_LIMIT_WARNING)
 
 
 # --- discovery -----------------------------------------------------------------------------------
@@ -198,16 +199,17 @@ def check_lines(path: str, lines: List[str], options: Options) -> FileResult:
     if not options.disable_noqa and noqa.file_is_ignored(lines):
         return FileResult(path)
     try:
-        diagnostics = checker.check(tree, lines, options.settings)
+        analysis = checker.analyse(tree, lines, options.settings)
     except Exception as exc:  # includes RecursionError: never a traceback, the other files go on
         return FileResult(path, error_kind=INTERNAL,
                           error=f"internal error: {type(exc).__name__}: {_one_line(exc)}")
     extra_ignore = options.selection.extra_ignore_for(path)
-    kept = [d for d in diagnostics if options.selection.is_selected(d.code, extra_ignore)]
+    kept = [d for d in analysis.diagnostics if options.selection.is_selected(d.code, extra_ignore)]
     if not options.disable_noqa:
         kept = noqa.filter_silenced(kept, lines)
     kept.sort(key=lambda d: (d.line, d.col))  # stable, like flake8's report
-    return FileResult(path, findings=tuple(_finding(path, d, lines) for d in kept))
+    return FileResult(path, findings=tuple(_finding(path, d, lines) for d in kept),
+                      depth_limit_reached=analysis.depth_limit_reached)
 
 
 def check_path(path: str, options: Options) -> FileResult:

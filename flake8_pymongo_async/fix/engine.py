@@ -116,7 +116,10 @@ class _Pass:
 
     def __init__(self, text: str, tree: ast.AST, scope: Scope) -> None:
         lines = _lines(text)
-        self.all = checker.check(tree, lines, scope.settings)
+        analysis = checker.analyse(tree, lines, scope.settings)
+        self.all = analysis.diagnostics
+        # Never true for `fix`, which skips files nested past MAX_FIX_DEPTH (below the model's limit).
+        self.depth_limit_reached = analysis.depth_limit_reached
         extra = scope.extra_ignore()
         mapping: Optional[Dict[int, str]] = None
         self.suppressed = 0
@@ -240,15 +243,16 @@ def _syntax_message(exc: BaseException) -> str:
 
 
 def classify(text: str, *, settings: Settings = DEFAULT_SETTINGS, selection: Selection = Selection(),
-             filename: Optional[str] = None) -> Tuple[List[Tuple[Diagnostic, str, str]], int]:
+             filename: Optional[str] = None) -> Tuple[List[Tuple[Diagnostic, str, str]], int, bool]:
     """Each counted diagnostic of ``text`` with how it gets fixed: "safe" (by default), "unsafe"
-    (with --unsafe-fixes) or "manual", and why when manual. Also the number suppressed by noqa.
+    (with --unsafe-fixes) or "manual", and why when manual. Also the number suppressed by noqa, and
+    whether code nested past the model's limit went unchecked.
 
     Used by the report. Raises SyntaxError/ValueError on unparsable text.
     """
     tree = _parse(text)
     if noqa.file_is_ignored(_lines(text)):
-        return [], 0
+        return [], 0, False
     state = _Pass(text, tree, Scope(settings=settings, selection=selection, filename=filename))
     fixable = [d for d in state.counted if d.fix is not None]
     plans = plan_all(state.ctx, fixable) if fixable else None
@@ -262,4 +266,4 @@ def classify(text: str, *, settings: Settings = DEFAULT_SETTINGS, selection: Sel
             out.append((d, "manual", reasons.get(id(d), "the fixer cannot apply this fix here")))
         else:
             out.append((d, "manual", ""))
-    return out, state.suppressed
+    return out, state.suppressed, state.depth_limit_reached

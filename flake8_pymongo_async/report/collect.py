@@ -33,6 +33,7 @@ class FileReport:
     suppressed: int = 0
     problem: Optional[str] = None  # unreadable, syntax error...
     internal: bool = False  # the problem is the tool's own failure (exit_codes.INTERNAL)
+    depth_limit_reached: bool = False  # code nested too deep was not checked (checker.DEPTH_LIMIT_WARNING)
 
     def counts(self) -> Counter:
         return Counter(f.status for f in self.findings)
@@ -116,7 +117,8 @@ def analyze_file(path: str, settings: Settings, selection: Selection) -> FileRep
         report.problem = str(exc)
         return report
     try:
-        classified, suppressed = classify(source.text, settings=settings, selection=selection, filename=path)
+        classified, suppressed, report.depth_limit_reached = classify(
+            source.text, settings=settings, selection=selection, filename=path)
     except SyntaxError as exc:
         report.problem = f"syntax error: {exc.msg} (line {exc.lineno})"
         return report

@@ -20,6 +20,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from .. import exit_codes
+    from ..checker import DEPTH_LIMIT_WARNING
     from ..config import ConfigError
     from ..files import display
     from ..fix.command import setup
@@ -41,6 +42,8 @@ def run(args: argparse.Namespace) -> int:
     for file in report.files:
         if file.problem:
             print(display(f"{file.path}: not checked: {file.problem}"), file=sys.stderr)
+        elif file.depth_limit_reached:
+            print(display(f"{file.path}: warning: {DEPTH_LIMIT_WARNING}"), file=sys.stderr)
     if args.output:
         try:
             write_output(args.output, text.encode("utf-8"))

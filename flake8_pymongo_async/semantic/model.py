@@ -43,8 +43,9 @@ from .values import (
     merge,
 )
 
-# Nesting deeper than this is not analysed (it stays silent): real code never comes close, and it
-# keeps a pathological file from exhausting the interpreter's stack.
+# Nesting deeper than this is not analysed: real code never comes close, and it keeps a
+# pathological file from exhausting the interpreter's stack. The walk records that it stopped
+# there (``Walker.depth_limit_reached``) so the commands can say so.
 MAX_DEPTH = 200
 
 _TERMINAL = (ast.Return, ast.Raise, ast.Continue, ast.Break)
@@ -90,6 +91,7 @@ class Walker:
         self.module_scope = Scope("module", None)
         self.scope = self.module_scope
         self.depth = 0
+        self.depth_limit_reached = False  # some code was nested past MAX_DEPTH and not analysed
         self.deferred: List[FunctionInfo] = []
         self.values: Dict[int, Value] = {}  # id(expression node) -> value, for rules that look back
         self.parents: Dict[int, ast.AST] = {}  # id(child expression) -> parent, filled as we go
@@ -201,7 +203,9 @@ class Walker:
         else:  # ast.Expression, ast.Interactive...
             for child in ast.iter_child_nodes(self.tree):
                 self.visit(child)
-        # Function bodies, in source order, unless something needed them earlier.
+        # Function bodies, in source order, unless something needed them earlier. The list grows
+        # while this runs, but only by the `def`s inside a body being walked, and each function
+        # is walked once (`walked`): it ends after one round per `def` in the tree.
         i = 0
         while i < len(self.deferred):
             self.walk_function(self.deferred[i])
@@ -227,6 +231,7 @@ class Walker:
 
     def stmt(self, node: ast.stmt) -> None:
         if self.depth > MAX_DEPTH:
+            self.depth_limit_reached = True
             return
         self.depth += 1
         self.current_stmt = node
@@ -298,7 +303,10 @@ class Walker:
             self.current_function.returns.append(value)
 
     def _s_Global(self, node: ast.Global) -> None:
-        self.scope.global_names.update(node.names)
+        # At module level (also in a module-level `if` or `try`) `global` changes nothing: the
+        # names stay plain module names, rebound by each assignment.
+        if self.scope is not self.module_scope:
+            self.scope.global_names.update(node.names)
 
     def _s_Import(self, node: ast.Import) -> None:
         for alias in node.names:
@@ -564,6 +572,7 @@ class Walker:
     # ------------------------------------------------------------------ expressions
     def expr(self, node: ast.expr) -> Value:
         if self.depth > MAX_DEPTH:
+            self.depth_limit_reached = True
             return None
         # No try/finally: an exception aborts the whole walk, so the depth needs no restoring.
         self.depth += 1

@@ -22,6 +22,8 @@ class Scope:
     ) -> None:
         self.kind = kind  # "module", "class", "function", "comprehension"
         self.env: Dict[str, Value] = {}
+        # Set once, here, to a scope that already exists: the parent chains have no cycles, so
+        # every walk up them ends at the module.
         self.parent = parent
         self.cls = cls  # the class whose body this is (class scope) or whose method this is
         self.func = func
@@ -30,13 +32,17 @@ class Scope:
         self.chains: Dict[str, Value] = {}
 
     def lookup(self, name: str) -> Value:
+        """The value `name` has when read here (None: unknown, or a builtin).
+
+        Every step goes to the parent, so the walk ends after one step per enclosing scope.
+        """
         scope: Optional[Scope] = self
         first = True
         while scope is not None:
             if first or scope.kind != "class":
                 if name in scope.global_names:
-                    scope = scope.module()
-                    continue
+                    # `global NAME`, wherever it is (the module itself included): the module's binding.
+                    return self.module().env.get(name)
                 if name in scope.env:
                     return scope.env[name]
             first = False
