@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Iterator, List, Optional, Sequence, Tuple
 
 from .. import checker, noqa
+from ..columns import ByteColumns
 from ..config import Selection, matches_filename
 from ..diagnostics import Diagnostic
 from ..settings import DEFAULT_SETTINGS, Settings
@@ -177,7 +178,8 @@ def check_lines(path: str, lines: List[str], options: Options) -> FileResult:
     if not options.disable_noqa:
         kept = noqa.filter_silenced(kept, lines)
     kept.sort(key=lambda d: (d.line, d.col))  # stable, like flake8's report
-    return FileResult(path, findings=tuple(_finding(path, d, lines) for d in kept))
+    columns = ByteColumns(lines)
+    return FileResult(path, findings=tuple(_finding(path, d, columns) for d in kept))
 
 
 def check_path(path: str, options: Options) -> FileResult:
@@ -193,19 +195,19 @@ def check_stdin(data: bytes, options: Options) -> FileResult:
     return check_lines(options.stdin_display_name, decode_stdin(data), options)
 
 
-def _finding(path: str, diagnostic: Diagnostic, lines: Sequence[str]) -> Finding:
+def _finding(path: str, diagnostic: Diagnostic, columns: ByteColumns) -> Finding:
     return Finding(
         path=path,
         diagnostic=diagnostic,
-        char_col=_char_offset(lines, diagnostic.line, diagnostic.col),
-        char_end_col=_char_offset(lines, diagnostic.end_line, diagnostic.end_col),
+        char_col=_char_offset(columns, diagnostic.line, diagnostic.col),
+        char_end_col=_char_offset(columns, diagnostic.end_line, diagnostic.end_col),
     )
 
 
-def _char_offset(lines: Sequence[str], line: int, byte_offset: int) -> int:
-    if not 1 <= line <= len(lines):
+def _char_offset(columns: ByteColumns, line: int, byte_offset: int) -> int:
+    if not 1 <= line <= columns.line_count:
         return byte_offset
-    return len(lines[line - 1].encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore"))
+    return columns.char_col(line - 1, byte_offset)
 
 
 def _one_line(exc: BaseException) -> str:

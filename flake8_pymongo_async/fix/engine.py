@@ -118,15 +118,13 @@ class _Pass:
         lines = _lines(text)
         self.all = checker.check(tree, lines, scope.settings)
         extra = scope.extra_ignore()
-        mapping: Optional[Dict[int, str]] = None
+        silencer = noqa.NoqaLookup(lines)
         self.suppressed = 0
         self.counted: List[Diagnostic] = []
         for d in self.all:
             if not scope.selection.is_selected(d.code, extra):
                 continue
-            if mapping is None:
-                mapping = noqa.noqa_line_mapping(lines)
-            if noqa.is_silenced(d.code, noqa.noqa_text_for(d.line, mapping, lines)):
+            if silencer.is_silenced(d.code, d.line):
                 self.suppressed += 1
                 continue
             self.counted.append(d)
