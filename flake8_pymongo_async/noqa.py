@@ -43,23 +43,24 @@ def noqa_line_mapping(lines: Sequence[str]) -> Dict[int, str]:
     NL/NEWLINE token to the next, so only tokens that span lines join them. Empty when the source
     cannot be tokenized (then each physical line stands for itself, see ``noqa_text_for``).
     """
-    try:
-        tokens = list(tokenize.generate_tokens(io.StringIO("".join(lines)).readline))
-    except (tokenize.TokenError, SyntaxError):
-        return {}
+    # Tokens are consumed as they come: a list of every token of a large file would cost more
+    # memory than its ast. An error part way through still means no mapping at all, as in flake8.
     mapping: Dict[int, str] = {}
     unset_min = len(lines) + 2
     min_line, max_line = unset_min, -1
-    for tok in tokens:
-        if tok.type in (tokenize.ENDMARKER, tokenize.DEDENT):
-            continue
-        min_line = min(min_line, tok.start[0])
-        max_line = max(max_line, tok.end[0])
-        if tok.type in (tokenize.NL, tokenize.NEWLINE):
-            joined = "".join(lines[min_line - 1:max_line])
-            for number in range(min_line, max_line + 1):
-                mapping[number] = joined
-            min_line, max_line = unset_min, -1
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO("".join(lines)).readline):
+            if tok.type in (tokenize.ENDMARKER, tokenize.DEDENT):
+                continue
+            min_line = min(min_line, tok.start[0])
+            max_line = max(max_line, tok.end[0])
+            if tok.type in (tokenize.NL, tokenize.NEWLINE):
+                joined = "".join(lines[min_line - 1:max_line])
+                for number in range(min_line, max_line + 1):
+                    mapping[number] = joined
+                min_line, max_line = unset_min, -1
+    except (tokenize.TokenError, SyntaxError):
+        return {}
     return mapping
 
 

@@ -1,7 +1,7 @@
 """``flake8-pymongo-async check PATH...``: flake8's findings without flake8.
 
 Exit status: 0 when nothing was found (or ``--exit-zero``), 1 when something was found or a file
-does not parse, 2 for usage and configuration errors, unreadable paths and internal errors.
+does not parse or is over ``max-file-size``, 2 for usage and configuration errors, unreadable paths and internal errors.
 Problems with a file (syntax errors...) are one line each on stderr; the other files are checked.
 """
 from __future__ import annotations
@@ -12,7 +12,9 @@ import sys
 from pathlib import Path
 from typing import List, Optional, Sequence, TextIO
 
-from ..config import Config, ConfigError, Selection, common_start, find_pyproject, load, parse_codes
+from ..config import (Config, ConfigError, Selection, common_start, find_pyproject, load, max_file_size,
+                      parse_codes)
+from ..filesize import add_max_file_size_argument
 from . import engine
 
 PROG = "flake8-pymongo-async"
@@ -40,7 +42,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "Check Python files for what breaks when Motor or sync PyMongo code moves to PyMongo Async: "
         "the same findings as `flake8 --select=PMA`, without flake8. Configuration comes from "
         "[tool.flake8-pymongo-async] in the nearest pyproject.toml (select, ignore, per-file-ignores, "
-        "extend-exclude, extra-factories); `# noqa` comments work as in flake8."
+        "extend-exclude, extra-factories, max-file-size); `# noqa` comments work as in flake8."
     )
     parser.add_argument("paths", nargs="*", metavar="PATH",
                         help="files or directories to check (default: .); '-' reads stdin")
@@ -60,6 +62,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", metavar="PYPROJECT", help="read this pyproject.toml instead of searching")
     parser.add_argument("--isolated", action="store_true", help="ignore every configuration file")
     parser.add_argument("--output-file", metavar="FILE", help="write the report to FILE instead of stdout")
+    add_max_file_size_argument(parser)
 
 
 def _load_config(args: argparse.Namespace, paths: Sequence[str]) -> Config:
@@ -85,6 +88,7 @@ def build_options(args: argparse.Namespace, config: Config) -> engine.Options:
         selection=Selection(select=select, ignore=ignore, per_file_ignores=config.per_file_ignores),
         disable_noqa=args.disable_noqa,
         stdin_display_name=args.stdin_display_name,
+        max_file_size=max_file_size(args.max_file_size, config),
     )
 
 

@@ -2,8 +2,9 @@
 
 Files are found, and diagnostics selected, exactly as ``check`` does it: the same directory walk
 and excludes, ``[tool.flake8-pymongo-async]`` in ``pyproject.toml`` (select, ignore,
-per-file-ignores, extend-exclude, extra-factories), ``--select``/``--ignore`` overriding it, and
-``# noqa``. What ``check`` does not report, ``fix`` does not touch.
+per-file-ignores, extend-exclude, extra-factories, max-file-size), ``--select``/``--ignore``
+overriding it, and ``# noqa``. What ``check`` does not report, ``fix`` does not touch; a file over
+``max-file-size`` is not read.
 """
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, TextIO
 
-from ..config import Config, ConfigError, Selection, common_start, find_pyproject, load, parse_codes
+from ..config import (Config, ConfigError, Selection, common_start, find_pyproject, load, max_file_size,
+                      parse_codes)
+from ..filesize import DEFAULT_MAX_FILE_SIZE, add_max_file_size_argument, oversize_message
 from ..settings import Settings
 from .source import SourceError, read_source, write_atomic
 
@@ -50,6 +53,7 @@ class Options:
     selection: Selection
     unsafe: bool
     diff: bool
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes, 0 for no limit
 
 
 # ---------------------------------------------------------------------- one file
@@ -57,7 +61,9 @@ def process_file(path: str, options: Options) -> FileOutcome:
     """Fix one file (or compute its diff). Never raises: every problem becomes ``error``."""
     from .engine import fix_text
 
-    outcome = FileOutcome(path=path)
+    outcome = FileOutcome(path=path, skipped=oversize_message(path, options.max_file_size))
+    if outcome.skipped:
+        return outcome
     try:
         source = read_source(path)
     except SourceError as exc:
@@ -163,6 +169,7 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--isolated", action="store_true", help="ignore every configuration file")
     parser.add_argument("-j", "--jobs", default="auto", metavar="N",
                         help="files processed in parallel, or 'auto' for one per CPU (default: auto)")
+    add_max_file_size_argument(parser)
 
 
 @dataclass(frozen=True)
@@ -172,6 +179,7 @@ class Setup:
     settings: Settings
     jobs: int
     files: List[str]
+    max_file_size: int  # bytes, 0 for no limit
 
 
 def setup(args: argparse.Namespace) -> Setup:
@@ -195,7 +203,7 @@ def setup(args: argparse.Namespace) -> Setup:
     ignore = parse_codes(args.ignore, "--ignore") if args.ignore is not None else config.ignore
     selection = Selection(select=select, ignore=ignore, per_file_ignores=config.per_file_ignores)
     return Setup(config=config, selection=selection, settings=config.settings(), jobs=parse_jobs(args.jobs),
-                 files=expand_paths(paths, config.extend_exclude))
+                 files=expand_paths(paths, config.extend_exclude), max_file_size=max_file_size(args.max_file_size, config))
 
 
 def parse_jobs(value: str) -> int:
@@ -221,7 +229,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     files, jobs = found.files, found.jobs
     options = Options(settings=found.settings, selection=found.selection, unsafe=args.unsafe_fixes,
-                      diff=args.diff)
+                      diff=args.diff, max_file_size=found.max_file_size)
     progress = sys.stderr if sys.stderr.isatty() else None
     outcomes = run_files(files, options, jobs, progress)
     out = sys.stdout

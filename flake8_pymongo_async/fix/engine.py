@@ -166,6 +166,7 @@ def fix_text(text: str, *, settings: Settings = DEFAULT_SETTINGS, selection: Sel
         edits = [e for plan in accepted for e in plan.edits]
         new = apply_edits(current, edits)
         result.passes = number + 1
+        del state, plans, tree  # the previous pass's trees go before the next text is parsed
         try:
             tree = _parse(new)
         except (SyntaxError, ValueError) as exc:

@@ -3,6 +3,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .collect import Report
 
 PROG = "flake8-pymongo-async"
 FORMATS = ("markdown", "json", "html")
@@ -31,10 +35,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"{PROG} report: error: {exc}", file=sys.stderr)
         return 2
     report = build_report(args.paths, settings=found.settings, selection=found.selection, jobs=found.jobs,
-                          files=found.files)
+                          files=found.files, max_file_size=found.max_file_size)
     text = RENDERERS[args.format](report)
     for path in report.missing:
         print(f"{path}: error: no such file or directory", file=sys.stderr)
+    skipped = report_skipped(report)
     if args.output:
         try:
             write_atomic(SourceFile(path=args.output, text="", encoding="utf-8", bom=False), text)
@@ -47,4 +52,14 @@ def run(args: argparse.Namespace) -> int:
               f"{t['unsafe']} unsafe fixes, {t['manual']} need a person).", file=sys.stderr)
     else:
         sys.stdout.write(text)
-    return 2 if report.missing else 0
+    return 2 if report.missing else 1 if skipped else 0
+
+
+def report_skipped(report: Report) -> int:
+    """Say which files were over max-file-size, one line each; how many (they were not checked)."""
+    from .collect import SKIPPED_PREFIX
+
+    skipped = [f for f in report.files if f.problem and f.problem.startswith(SKIPPED_PREFIX)]
+    for file in skipped:
+        print(f"{file.path}: {file.problem}", file=sys.stderr)
+    return len(skipped)
