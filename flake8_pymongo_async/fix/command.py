@@ -203,7 +203,8 @@ def setup(args: argparse.Namespace) -> Setup:
     ignore = parse_codes(args.ignore, "--ignore") if args.ignore is not None else config.ignore
     selection = Selection(select=select, ignore=ignore, per_file_ignores=config.per_file_ignores)
     return Setup(config=config, selection=selection, settings=config.settings(), jobs=parse_jobs(args.jobs),
-                 files=expand_paths(paths, config.extend_exclude), max_file_size=max_file_size(args.max_file_size, config))
+                 files=expand_paths(paths, config.extend_exclude),
+                 max_file_size=max_file_size(args.max_file_size, config))
 
 
 def parse_jobs(value: str) -> int:

@@ -19,6 +19,7 @@ from typing import List, Tuple
 
 from ..columns import ByteColumns
 
+
 class SourceError(Exception):
     """The file cannot be read or decoded (reported, never a traceback)."""
 
