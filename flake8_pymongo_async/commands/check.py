@@ -1,7 +1,8 @@
 """``flake8-pymongo-async check PATH...``: flake8's findings without flake8.
 
 Exit status: 0 when nothing was found (or ``--exit-zero``), 1 when something was found or a file
-does not parse or is over ``max-file-size``, 2 for usage and configuration errors, unreadable paths and internal errors.
+does not parse or is over ``max-file-size``, 2 for usage and configuration errors, unreadable
+paths and internal errors.
 Problems with a file (syntax errors...) are one line each on stderr; the other files are checked.
 """
 from __future__ import annotations
