@@ -9,6 +9,7 @@ table (searched from the common directory of the checked paths upwards)::
     per-file-ignores = { "tests/*" = ["PMA201"], "legacy/*.py" = "PMA1,PMA2" }
     extend-exclude = ["generated", "migrations/*.py"]   # skipped while walking directories
     extra-factories = ["collection:app.db.get_users"]   # as --pma-extra-factories
+    max-file-size = 10                    # megabytes; larger files are not checked (0: no limit)
 
 select, ignore and per-file-ignores mean exactly what flake8's options of the same name mean (the
 longest matching prefix wins, a tie is ignored; only the most specific per-file-ignores pattern
@@ -30,11 +31,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
+from .filesize import DEFAULT_MAX_FILE_SIZE, parse_max_file_size
 from .settings import Settings, parse_extra_factories
 
 TABLE = "flake8-pymongo-async"
 SECTION = f"[tool.{TABLE}]"
-KEYS = ("select", "ignore", "per-file-ignores", "extend-exclude", "extra-factories")
+KEYS = ("select", "ignore", "per-file-ignores", "extend-exclude", "extra-factories", "max-file-size")
 
 # flake8's own rule for codes and code prefixes (flake8.defaults.VALID_CODE_PREFIX).
 VALID_CODE_PREFIX = re.compile(r"^[A-Z]{1,3}[0-9]{0,3}$", re.ASCII)
@@ -152,6 +154,7 @@ class Config:
     per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
     extend_exclude: Tuple[str, ...] = ()
     extra_factories: FrozenSet[str] = field(default_factory=frozenset)
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; 0 means no limit
 
     def settings(self) -> Settings:
         return Settings(extra_factories=self.extra_factories)
@@ -259,8 +262,25 @@ def _from_table(path: Path, table: Dict[str, Any]) -> Config:
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
 
+    max_file_size = DEFAULT_MAX_FILE_SIZE
+    if "max-file-size" in table:
+        try:
+            max_file_size = parse_max_file_size(table["max-file-size"], f"{where} max-file-size")
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
+
     return Config(path=path, select=select, ignore=ignore, per_file_ignores=tuple(per_file),
-                  extend_exclude=extend_exclude, extra_factories=extra)
+                  extend_exclude=extend_exclude, extra_factories=extra, max_file_size=max_file_size)
+
+
+def max_file_size(option: Optional[str], config: Config) -> int:
+    """Bytes: ``--max-file-size`` when given, else the configuration's value."""
+    if option is None:
+        return config.max_file_size
+    try:
+        return parse_max_file_size(option, "--max-file-size")
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def _toml_type(value: Any) -> str:

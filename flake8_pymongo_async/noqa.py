@@ -20,7 +20,7 @@ from __future__ import annotations
 import io
 import re
 import tokenize
-from typing import Dict, Iterable, List, Optional, Sequence, TypeVar
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple, TypeVar
 
 # Copied from flake8.defaults (same semantics; kept here so that the CLI does not depend on
 # flake8's internals, which are not a public API).
@@ -43,23 +43,24 @@ def noqa_line_mapping(lines: Sequence[str]) -> Dict[int, str]:
     NL/NEWLINE token to the next, so only tokens that span lines join them. Empty when the source
     cannot be tokenized (then each physical line stands for itself, see ``noqa_text_for``).
     """
-    try:
-        tokens = list(tokenize.generate_tokens(io.StringIO("".join(lines)).readline))
-    except (tokenize.TokenError, SyntaxError):
-        return {}
+    # Tokens are consumed as they come: a list of every token of a large file would cost more
+    # memory than its ast. An error part way through still means no mapping at all, as in flake8.
     mapping: Dict[int, str] = {}
     unset_min = len(lines) + 2
     min_line, max_line = unset_min, -1
-    for tok in tokens:
-        if tok.type in (tokenize.ENDMARKER, tokenize.DEDENT):
-            continue
-        min_line = min(min_line, tok.start[0])
-        max_line = max(max_line, tok.end[0])
-        if tok.type in (tokenize.NL, tokenize.NEWLINE):
-            joined = "".join(lines[min_line - 1:max_line])
-            for number in range(min_line, max_line + 1):
-                mapping[number] = joined
-            min_line, max_line = unset_min, -1
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO("".join(lines)).readline):
+            if tok.type in (tokenize.ENDMARKER, tokenize.DEDENT):
+                continue
+            min_line = min(min_line, tok.start[0])
+            max_line = max(max_line, tok.end[0])
+            if tok.type in (tokenize.NL, tokenize.NEWLINE):
+                joined = "".join(lines[min_line - 1:max_line])
+                for number in range(min_line, max_line + 1):
+                    mapping[number] = joined
+                min_line, max_line = unset_min, -1
+    except (tokenize.TokenError, SyntaxError):
+        return {}
     return mapping
 
 
@@ -72,25 +73,55 @@ def noqa_text_for(line: int, mapping: Dict[int, str], lines: Sequence[str]) -> s
 
 def is_silenced(code: str, text: str) -> bool:
     """Whether a ``# noqa`` comment in ``text`` silences ``code`` (flake8's ``is_inline_ignored``)."""
+    return _silences(noqa_codes(text), code)
+
+
+def noqa_codes(text: str) -> Optional[Tuple[str, ...]]:
+    """The codes the ``# noqa`` in ``text`` lists: ``None`` without one, ``()`` for a bare ``# noqa``."""
     match = NOQA_INLINE.search(text)
     if match is None:
-        return False
+        return None
     codes_text = match.group("codes")
     if codes_text is None:
-        return True
-    codes = tuple(c.strip() for c in _CODE_SEPARATOR.split(codes_text) if c.strip())
-    return code.startswith(codes)
+        return ()
+    return tuple(c.strip() for c in _CODE_SEPARATOR.split(codes_text) if c.strip())
+
+
+def _silences(codes: Optional[Tuple[str, ...]], code: str) -> bool:
+    if codes is None:
+        return False
+    return not codes or code.startswith(codes)
+
+
+class NoqaLookup:
+    """``is_silenced`` for the findings of one file, searching each line's text once.
+
+    Searching per finding made a long line holding many findings quadratic (the regular
+    expression scans the whole line every time). The line mapping is tokenized on first use only.
+    """
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        self._lines = lines
+        self._mapping: Optional[Dict[int, str]] = None
+        # Keyed by the text's id: the lines of one multi-line token share one joined text, which
+        # stays alive in the mapping (or in ``lines``) as long as this lookup.
+        self._codes: Dict[int, Optional[Tuple[str, ...]]] = {}
+        self.searches = 0  # how many texts were searched (the regression test counts them)
+
+    def is_silenced(self, code: str, line: int) -> bool:
+        if self._mapping is None:
+            self._mapping = noqa_line_mapping(self._lines)
+        text = noqa_text_for(line, self._mapping, self._lines)
+        key = id(text)
+        if key not in self._codes:
+            self.searches += 1
+            self._codes[key] = noqa_codes(text)
+        return _silences(self._codes[key], code)
 
 
 def filter_silenced(findings: Iterable[T], lines: Sequence[str], *, code_of=None, line_of=None) -> List[T]:
     """The findings that no ``# noqa`` silences. ``code_of``/``line_of`` default to ``.code``/``.line``."""
     code_of = code_of or (lambda f: f.code)
     line_of = line_of or (lambda f: f.line)
-    mapping: Optional[Dict[int, str]] = None
-    kept: List[T] = []
-    for finding in findings:
-        if mapping is None:  # tokenize only for files that have findings
-            mapping = noqa_line_mapping(lines)
-        if not is_silenced(code_of(finding), noqa_text_for(line_of(finding), mapping, lines)):
-            kept.append(finding)
-    return kept
+    lookup = NoqaLookup(lines)  # tokenizes only for files that have findings
+    return [finding for finding in findings if not lookup.is_silenced(code_of(finding), line_of(finding))]

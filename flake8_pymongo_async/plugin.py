@@ -3,6 +3,10 @@
 Everything the plugin knows comes from flake8's ``tree`` and ``lines`` (never the file on disk:
 under ``flake8 -`` the file named by ``--stdin-display-name`` may not exist or may differ).
 The analysis itself is ``checker.check``, shared with the CLI and the fixer.
+
+``max-file-size`` does not apply here: flake8 has read, tokenized and parsed the file (most of the
+memory a large file costs) before any plugin runs, and the plugin's own analysis adds little to
+that. Keep generated files out with flake8's ``extend-exclude``.
 """
 from __future__ import annotations
 

@@ -2,8 +2,9 @@
 
 Exit status: ``exit_codes`` (README, "Exit codes"): 0 when every file was checked and nothing was
 found, 1 for findings or a file not checked, 2 for usage and configuration errors, 3 for an internal
-error. ``--exit-zero`` turns the 1 of findings and of files that do not parse into 0 (flake8 counts
-those as findings, E999), never that of a file that could not be read, nor 2 or 3.
+error; a file over ``max-file-size`` is a file not checked. ``--exit-zero`` turns the 1 of findings
+and of files that do not parse into 0 (flake8 counts those as findings, E999), never that of a file
+that could not be read or was skipped, nor 2 or 3.
 Problems with a file (syntax errors...) are one line each on stderr; the other files are checked.
 """
 from __future__ import annotations
@@ -15,8 +16,10 @@ from pathlib import Path
 from typing import List, Optional, Sequence, TextIO
 
 from .. import exit_codes
-from ..config import Config, ConfigError, Selection, common_start, find_pyproject, load, parse_codes
+from ..config import (Config, ConfigError, Selection, common_start, find_pyproject, load, max_file_size,
+                      parse_codes)
 from ..files import display
+from ..filesize import add_max_file_size_argument
 from . import engine
 
 PROG = "flake8-pymongo-async"
@@ -41,7 +44,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "Check Python files for what breaks when Motor or sync PyMongo code moves to PyMongo Async: "
         "the same findings as `flake8 --select=PMA`, without flake8. Configuration comes from "
         "[tool.flake8-pymongo-async] in the nearest pyproject.toml (select, ignore, per-file-ignores, "
-        "extend-exclude, extra-factories); `# noqa` comments work as in flake8."
+        "extend-exclude, extra-factories, max-file-size); `# noqa` comments work as in flake8."
     )
     parser.add_argument("paths", nargs="*", metavar="PATH",
                         help="files or directories to check (default: .); '-' reads stdin")
@@ -61,6 +64,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", metavar="PYPROJECT", help="read this pyproject.toml instead of searching")
     parser.add_argument("--isolated", action="store_true", help="ignore every configuration file")
     parser.add_argument("--output-file", metavar="FILE", help="write the report to FILE instead of stdout")
+    add_max_file_size_argument(parser)
 
 
 def _load_config(args: argparse.Namespace, paths: Sequence[str]) -> Config:
@@ -86,13 +90,14 @@ def build_options(args: argparse.Namespace, config: Config) -> engine.Options:
         selection=Selection(select=select, ignore=ignore, per_file_ignores=config.per_file_ignores),
         disable_noqa=args.disable_noqa,
         stdin_display_name=args.stdin_display_name,
+        max_file_size=max_file_size(args.max_file_size, config),
     )
 
 
 def exit_status(results: Sequence[engine.FileResult], exit_zero: bool) -> int:
     found = any(r.findings or r.error_kind == engine.SYNTAX for r in results)
     return exit_codes.status(found=found and not exit_zero,
-                             not_checked=any(r.error_kind == engine.READ for r in results),
+                             not_checked=any(r.error_kind in (engine.READ, engine.SKIPPED) for r in results),
                              internal=any(r.error_kind == engine.INTERNAL for r in results))
 
 

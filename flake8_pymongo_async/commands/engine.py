@@ -10,7 +10,7 @@
 - checking: ``checker.check`` on ``ast.parse`` of those lines; then select/ignore/per-file-ignores
   (``config.Selection``) and ``# noqa`` (``noqa``) exactly as flake8 applies them;
 - a file that does not parse, cannot be read or crashes the checker gets an ``error`` instead of
-  findings: the other files are still checked;
+  findings: the other files are still checked; one over ``max-file-size`` is not even read;
 - ``-j N`` checks files in N worker processes (chunks of files per task); results come back in a
   deterministic order, sorted by path like flake8's report, then by line and column.
 """
@@ -26,10 +26,12 @@ from dataclasses import dataclass
 from typing import Iterator, List, Optional, Sequence, Set, Tuple
 
 from .. import checker, noqa
+from ..columns import ByteColumns
 from ..config import Selection, matches_filename
 from ..diagnostics import Diagnostic
 from ..files import identity, read_regular
 from ..processes import init_worker as init_pool_worker
+from ..filesize import DEFAULT_MAX_FILE_SIZE, format_size, oversize_message
 from ..settings import DEFAULT_SETTINGS, Settings
 
 STDIN = "-"
@@ -48,6 +50,7 @@ FILENAME_PATTERNS = ("*.py",)
 SYNTAX = "syntax"
 READ = "read"
 INTERNAL = "internal"
+SKIPPED = "skipped"  # over max-file-size: not read, not checked
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ class Options:
     selection: Selection = Selection()
     disable_noqa: bool = False
     stdin_display_name: str = DEFAULT_STDIN_NAME
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes, 0 for no limit
 
 
 @dataclass(frozen=True)
@@ -208,12 +212,16 @@ def check_lines(path: str, lines: List[str], options: Options) -> FileResult:
     if not options.disable_noqa:
         kept = noqa.filter_silenced(kept, lines)
     kept.sort(key=lambda d: (d.line, d.col))  # stable, like flake8's report
-    return FileResult(path, findings=tuple(_finding(path, d, lines) for d in kept),
+    columns = ByteColumns(lines)
+    return FileResult(path, findings=tuple(_finding(path, d, columns) for d in kept),
                       depth_limit_reached=analysis.depth_limit_reached)
 
 
 def check_path(path: str, options: Options) -> FileResult:
     """Read and check one file (not stdin)."""
+    oversize = oversize_message(path, options.max_file_size)
+    if oversize:
+        return FileResult(path, error_kind=SKIPPED, error=f"skipped: {oversize}")
     try:
         lines = read_file_lines(path)
     except OSError as exc:
@@ -222,22 +230,25 @@ def check_path(path: str, options: Options) -> FileResult:
 
 
 def check_stdin(data: bytes, options: Options) -> FileResult:
+    if 0 < options.max_file_size < len(data):  # read_stdin stops one byte past the limit
+        return FileResult(options.stdin_display_name, error_kind=SKIPPED,
+                          error=f"skipped: over the {format_size(options.max_file_size)} limit (max-file-size)")
     return check_lines(options.stdin_display_name, decode_stdin(data), options)
 
 
-def _finding(path: str, diagnostic: Diagnostic, lines: Sequence[str]) -> Finding:
+def _finding(path: str, diagnostic: Diagnostic, columns: ByteColumns) -> Finding:
     return Finding(
         path=path,
         diagnostic=diagnostic,
-        char_col=_char_offset(lines, diagnostic.line, diagnostic.col),
-        char_end_col=_char_offset(lines, diagnostic.end_line, diagnostic.end_col),
+        char_col=_char_offset(columns, diagnostic.line, diagnostic.col),
+        char_end_col=_char_offset(columns, diagnostic.end_line, diagnostic.end_col),
     )
 
 
-def _char_offset(lines: Sequence[str], line: int, byte_offset: int) -> int:
-    if not 1 <= line <= len(lines):
+def _char_offset(columns: ByteColumns, line: int, byte_offset: int) -> int:
+    if not 1 <= line <= columns.line_count:
         return byte_offset
-    return len(lines[line - 1].encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore"))
+    return columns.char_col(line - 1, byte_offset)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -267,13 +278,18 @@ def resolve_jobs(jobs: Optional[int], n_files: int) -> int:
     return max(1, min(jobs, n_files))
 
 
+def read_stdin(limit: int) -> bytes:
+    """stdin, but no more than one byte past ``limit`` (bytes, 0 for no limit): enough to know it is over."""
+    return sys.stdin.buffer.read(limit + 1) if limit > 0 else sys.stdin.buffer.read()
+
+
 def check_paths(paths: Sequence[str], options: Options, jobs: Optional[int] = 1,
                 stdin: Optional[bytes] = None) -> List[FileResult]:
     """Check every path (``-`` means ``stdin``), sorted by displayed path like flake8's report."""
     files = [p for p in paths if p != STDIN]
     results: List[FileResult] = []
     if any(p == STDIN for p in paths):
-        data = stdin if stdin is not None else sys.stdin.buffer.read()
+        data = stdin if stdin is not None else read_stdin(options.max_file_size)
         results.append(check_stdin(data, options))
     processes = resolve_jobs(jobs, len(files))
     if processes > 1:

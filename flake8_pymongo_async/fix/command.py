@@ -2,8 +2,9 @@
 
 Files are found, and diagnostics selected, exactly as ``check`` does it: the same directory walk
 and excludes, ``[tool.flake8-pymongo-async]`` in ``pyproject.toml`` (select, ignore,
-per-file-ignores, extend-exclude, extra-factories), ``--select``/``--ignore`` overriding it, and
-``# noqa``. What ``check`` does not report, ``fix`` does not touch.
+per-file-ignores, extend-exclude, extra-factories, max-file-size), ``--select``/``--ignore``
+overriding it, and ``# noqa``. What ``check`` does not report, ``fix`` does not touch; a file over
+``max-file-size`` is not read.
 """
 from __future__ import annotations
 
@@ -18,8 +19,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence, TextIO, Tuple
 
 from .. import exit_codes, processes
-from ..config import Config, ConfigError, Selection, common_start, find_pyproject, load, parse_codes
+from ..config import (Config, ConfigError, Selection, common_start, find_pyproject, load, max_file_size,
+                      parse_codes)
 from ..files import display
+from ..filesize import DEFAULT_MAX_FILE_SIZE, add_max_file_size_argument, oversize_message
 from ..settings import Settings
 from ..writes import WriteRefused
 from .source import SourceError, SourceFile, read_source, write_source
@@ -56,6 +59,7 @@ class Options:
     unsafe: bool
     diff: bool
     roots: Tuple[str, ...] = ()  # the paths given: a symlink is written through only to a file inside
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes, 0 for no limit
 
 
 # ---------------------------------------------------------------------- one file
@@ -71,7 +75,9 @@ def fix_file(path: str, options: Options) -> Tuple[FileOutcome, Optional[Tuple[S
     """The outcome of fixing ``path``, and the source and fixed text still to be written (if any)."""
     from .engine import fix_text
 
-    outcome = FileOutcome(path=path)
+    outcome = FileOutcome(path=path, skipped=oversize_message(path, options.max_file_size))
+    if outcome.skipped:
+        return outcome, None
     try:
         source = read_source(path)
     except SourceError as exc:
@@ -242,6 +248,7 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--isolated", action="store_true", help="ignore every configuration file")
     parser.add_argument("-j", "--jobs", default="auto", metavar="N",
                         help="files processed in parallel, or 'auto' for one per CPU (default: auto)")
+    add_max_file_size_argument(parser)
 
 
 @dataclass(frozen=True)
@@ -251,6 +258,7 @@ class Setup:
     settings: Settings
     jobs: int
     files: List[str]
+    max_file_size: int  # bytes, 0 for no limit
     # (path, reason) for what the directory walk could not read: reported, counted as not checked
     problems: List[Tuple[str, str]] = field(default_factory=list)
 
@@ -278,7 +286,7 @@ def setup(args: argparse.Namespace) -> Setup:
     jobs = parse_jobs(args.jobs)
     found = discover(paths, config.extend_exclude)
     return Setup(config=config, selection=selection, settings=config.settings(), jobs=jobs, files=found.files,
-                 problems=found.problems)
+                 max_file_size=max_file_size(args.max_file_size, config), problems=found.problems)
 
 
 def parse_jobs(value: str) -> int:
@@ -304,7 +312,7 @@ def run(args: argparse.Namespace) -> int:
         return exit_codes.USAGE
     files, jobs = found.files, found.jobs
     options = Options(settings=found.settings, selection=found.selection, unsafe=args.unsafe_fixes,
-                      diff=args.diff, roots=tuple(args.paths))
+                      diff=args.diff, roots=tuple(args.paths), max_file_size=found.max_file_size)
     progress = sys.stderr if sys.stderr.isatty() else None
     out = sys.stdout
     summary_out = sys.stderr if args.diff else sys.stdout

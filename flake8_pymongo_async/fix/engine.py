@@ -121,15 +121,13 @@ class _Pass:
         # Never true for `fix`, which skips files nested past MAX_FIX_DEPTH (below the model's limit).
         self.depth_limit_reached = analysis.depth_limit_reached
         extra = scope.extra_ignore()
-        mapping: Optional[Dict[int, str]] = None
+        silencer = noqa.NoqaLookup(lines)
         self.suppressed = 0
         self.counted: List[Diagnostic] = []
         for d in self.all:
             if not scope.selection.is_selected(d.code, extra):
                 continue
-            if mapping is None:
-                mapping = noqa.noqa_line_mapping(lines)
-            if noqa.is_silenced(d.code, noqa.noqa_text_for(d.line, mapping, lines)):
+            if silencer.is_silenced(d.code, d.line):
                 self.suppressed += 1
                 continue
             self.counted.append(d)
@@ -171,6 +169,7 @@ def fix_text(text: str, *, settings: Settings = DEFAULT_SETTINGS, selection: Sel
         edits = [e for plan in accepted for e in plan.edits]
         new = apply_edits(current, edits)
         result.passes = number + 1
+        del state, plans, tree  # the previous pass's trees go before the next text is parsed
         try:
             tree = _parse(new)
         except (SyntaxError, ValueError) as exc:

@@ -17,6 +17,8 @@ from typing import List, Optional, Sequence, Tuple
 
 from ..writes import Snapshot, read_with_snapshot, replace_source
 
+from ..columns import ByteColumns
+
 
 class SourceError(Exception):
     """The file cannot be read or decoded (reported, never a traceback)."""
@@ -104,14 +106,14 @@ class Positions:
         if not self.starts:
             self.starts.append(0)
         self.length = len(text)
+        self.columns = ByteColumns(self.lines)
 
     def offset(self, line: int, byte_col: int) -> int:
         """Character offset of an ``ast`` position (1-based line, byte column)."""
         index = line - 1
         if index >= len(self.lines):
             return self.length
-        raw = self.lines[index].encode("utf-8")
-        return self.starts[index] + len(raw[:byte_col].decode("utf-8", errors="ignore"))
+        return self.starts[index] + self.columns.char_col(index, byte_col)
 
     def node_span(self, node) -> Tuple[int, int]:
         start = self.offset(node.lineno, node.col_offset)
@@ -125,8 +127,14 @@ class Positions:
         return self.starts[pos.line] + pos.column
 
     def sg_span(self, node) -> Tuple[int, int]:
-        r = node.range()
-        return self.sg_offset(r.start), self.sg_offset(r.end)
+        """Character offsets of an ast-grep node.
+
+        Read from the ``Edit`` that ``replace`` describes (nothing is changed): ``range()`` also
+        computes columns by scanning back to the start of the line, which made the spans of the
+        nodes of one long line quadratic.
+        """
+        edit = node.replace("")
+        return edit.start_pos, edit.end_pos
 
     def line_of(self, offset: int) -> int:
         """0-based line containing ``offset``."""

@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from ..config import Selection
+from ..filesize import DEFAULT_MAX_FILE_SIZE, oversize_message
 from ..fix.source import SourceError, read_source
 from ..processes import process_pool, stop_pool
 from ..settings import Settings
 
 STATUSES = ("safe", "unsafe", "manual")
+SKIPPED_PREFIX = "skipped: "  # FileReport.problem of a file over max-file-size, never read
 DOCS_PATH = "docs/rules/{code}.md"
 
 
@@ -107,10 +109,15 @@ class Report:
         return rows
 
 
-def analyze_file(path: str, settings: Settings, selection: Selection) -> FileReport:
+def analyze_file(path: str, settings: Settings, selection: Selection,
+                 max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> FileReport:
     from ..fix.engine import classify
 
     report = FileReport(path=path)
+    oversize = oversize_message(path, max_file_size)
+    if oversize:
+        report.problem = f"{SKIPPED_PREFIX}{oversize}"
+        return report
     try:
         source = read_source(path)
     except SourceError as exc:
@@ -132,9 +139,10 @@ def analyze_file(path: str, settings: Settings, selection: Selection) -> FileRep
     return report
 
 
-def _analyze_safely(path: str, settings: Settings, selection: Selection) -> FileReport:
+def _analyze_safely(path: str, settings: Settings, selection: Selection,
+                    max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> FileReport:
     try:
-        return analyze_file(path, settings, selection)
+        return analyze_file(path, settings, selection, max_file_size)
     except Exception as exc:  # one file's internal error must not lose the report
         return FileReport(path=path, problem=f"internal error: {type(exc).__name__}: {exc}", internal=True)
 
@@ -153,7 +161,7 @@ def _does_not_exist(path: str) -> bool:
 
 def build_report(paths: Sequence[str], settings: Settings = Settings(), selection: Selection = Selection(),
                  jobs: int = 1, files: Optional[Sequence[str]] = None,
-                 problems: Sequence[Tuple[str, str]] = ()) -> Report:
+                 problems: Sequence[Tuple[str, str]] = (), max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> Report:
     """The report for ``paths``; ``files`` (and the walk's ``problems``: path, reason) when the caller
     already walked them (with excludes)."""
     from .. import __version__
@@ -169,12 +177,12 @@ def build_report(paths: Sequence[str], settings: Settings = Settings(), selectio
         pool = process_pool(min(jobs, len(files)))
         try:
             reports = list(pool.map(_analyze_safely, files, [settings] * len(files), [selection] * len(files),
-                                    chunksize=8))
+                                    [max_file_size] * len(files), chunksize=8))
         except BaseException:  # Ctrl-C, SIGTERM: end the workers now, not after every file
             stop_pool(pool)
             raise
         pool.shutdown(wait=True)
     else:
-        reports = [_analyze_safely(path, settings, selection) for path in files]
+        reports = [_analyze_safely(path, settings, selection, max_file_size) for path in files]
     reports.extend(FileReport(path=path, problem=reason) for path, reason in problems)
     return Report(paths=list(paths), version=__version__, files=reports, missing=missing)

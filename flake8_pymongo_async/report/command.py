@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-
 PROG = "flake8-pymongo-async"
 FORMATS = ("markdown", "json", "html")
 
@@ -25,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
     from ..files import display
     from ..fix.command import setup
     from ..writes import WriteRefused, write_output
-    from .collect import build_report
+    from .collect import SKIPPED_PREFIX, build_report
     from .render import RENDERERS
 
     try:
@@ -34,14 +33,15 @@ def run(args: argparse.Namespace) -> int:
         print(display(f"{PROG} report: error: {exc}"), file=sys.stderr)
         return exit_codes.USAGE
     report = build_report(args.paths, settings=found.settings, selection=found.selection, jobs=found.jobs,
-                          files=found.files, problems=found.problems)
+                          files=found.files, problems=found.problems, max_file_size=found.max_file_size)
     text = RENDERERS[args.format](report)
     status = report.exit_status()
     for path in report.missing:
         print(display(f"{path}: error: no such file or directory"), file=sys.stderr)
     for file in report.files:
         if file.problem:
-            print(display(f"{file.path}: not checked: {file.problem}"), file=sys.stderr)
+            what = "" if file.problem.startswith(SKIPPED_PREFIX) else "not checked: "  # "skipped: ..." says it
+            print(display(f"{file.path}: {what}{file.problem}"), file=sys.stderr)
         elif file.depth_limit_reached:
             print(display(f"{file.path}: warning: {DEPTH_LIMIT_WARNING}"), file=sys.stderr)
     if args.output:

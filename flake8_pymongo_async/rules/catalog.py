@@ -15,7 +15,7 @@ def _rule(code: str, name: str, fix: str, message: str) -> Rule:
 # PMA1xx: Motor-only API, imports and constructor arguments
 PMA101 = _rule("PMA101", "motor-import", "sometimes", "{detail}")
 PMA102 = _rule(
-    "PMA102", "io-loop-argument", "safe",
+    "PMA102", "io-loop-argument", "sometimes",
     "`io_loop=` passed to {callee}: PyMongo Async raises `{error}`; "
     "remove it (PyMongo Async uses the running event loop)",
 )
@@ -39,7 +39,7 @@ PMA106 = _rule(
     "(Motor returned `[]`); use `to_list(None)` for every document",
 )
 PMA107 = _rule(
-    "PMA107", "connect-argument", "safe",
+    "PMA107", "connect-argument", "sometimes",
     "`connect=` is accepted and ignored by `AsyncMongoClient`; remove it and "
     "`await client.aconnect()` to connect eagerly",
 )

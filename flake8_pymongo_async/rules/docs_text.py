@@ -163,8 +163,12 @@ _doc(
         """
     ),
     fix_safety=(
-        "The fix removes the argument. It is safe: the constructor always raises with the "
-        "argument present, so removing it cannot change code that worked."
+        "The fix removes the argument. It is safe when the value has no side effects (a literal, "
+        "a name, an attribute of a name, or a container or unary operation of those): the "
+        "constructor always raises with the argument present, so removing it cannot change code "
+        "that worked. When the value may have side effects (`io_loop=start_loop()`: a call, "
+        "subscript, `await`...), removing the argument also removes evaluating it, and the fix is "
+        "unsafe."
     ),
     references=(
         _REF_SIGNATURES,
@@ -391,8 +395,12 @@ _doc(
         """
     ),
     fix_safety=(
-        "The fix removes the argument. It is safe: the argument has no effect. Add "
-        "`await client.aconnect()` where the application starts if it must connect early."
+        "The fix removes the argument. It is safe when the value has no side effects (a literal, "
+        "a name, an attribute of a name, or a container or unary operation of those): the "
+        "argument has no effect. When the value may have side effects (`connect=should_connect()`: "
+        "a call, subscript, `await`...), removing the argument also removes evaluating it, and the "
+        "fix is unsafe. Add `await client.aconnect()` where the application starts if it must "
+        "connect early."
     ),
     references=(
         _REF_PYMONGO,

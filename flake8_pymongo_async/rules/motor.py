@@ -115,12 +115,12 @@ class MotorFamily:
             if keyword.arg == "io_loop" and cls.kind in ("client", "client_encryption"):
                 error = ("ConfigurationError: Unknown option: io_loop" if cls.kind == "client" else
                          "TypeError: ... got an unexpected keyword argument 'io_loop'")
-                w.report(catalog.PMA102, keyword, fix=Fix("remove-keyword", safe=True, data=("io_loop",)),
+                w.report(catalog.PMA102, keyword, fix=_remove_keyword_fix(keyword, "io_loop"),
                          callee=_callee_text(node), error=error)
             elif keyword.arg == "connect" and cls.kind == "client" and not _is_false(keyword.value):
                 # connect=False asks for the lazy connection AsyncMongoClient makes anyway; only a
                 # request to connect eagerly (connect=True, or a variable) is silently not honoured.
-                w.report(catalog.PMA107, keyword, fix=Fix("remove-keyword", safe=True, data=("connect",)))
+                w.report(catalog.PMA107, keyword, fix=_remove_keyword_fix(keyword, "connect"))
             elif keyword.arg == "collection" and cls.kind == "gridfs_bucket":
                 w.report(catalog.PMA111, keyword,
                          fix=Fix("rename-keyword", safe=True, data=("collection", "bucket_name")))
@@ -155,6 +155,29 @@ class MotorFamily:
                            if silent else ""),
             }
         w.report(rule, node, **fields)
+
+
+def _remove_keyword_fix(keyword: ast.keyword, name: str) -> Fix:
+    # Removing the argument also removes evaluating its value: safe only when that does nothing
+    # (`io_loop=start_loop()` would no longer start the loop).
+    return Fix("remove-keyword", safe=has_no_side_effects(keyword.value), data=(name,))
+
+
+# Nodes whose evaluation runs no user code worth keeping: literals, names, attribute chains,
+# displays and unary operators of those (and the contexts and operators inside them).
+_INERT_NODES = (ast.Constant, ast.Name, ast.Attribute, ast.Tuple, ast.List, ast.Set, ast.Dict,
+                ast.UnaryOp, ast.unaryop, ast.expr_context)
+
+
+def has_no_side_effects(expr: ast.expr) -> bool:
+    """Conservatively, whether evaluating ``expr`` has no effect: anything with a call, subscript,
+    ``await``, walrus, lambda, comprehension, f-string, operator or unpacking may have one."""
+    for node in ast.walk(expr):  # iterative: no recursion limit on deep displays
+        if not isinstance(node, _INERT_NODES):
+            return False
+        if isinstance(node, ast.Dict) and None in node.keys:  # `{**mapping}` unpacks
+            return False
+    return True
 
 
 class _Location:
