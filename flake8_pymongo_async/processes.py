@@ -7,6 +7,10 @@
 - Workers ignore SIGINT (Ctrl-C reaches the whole process group: the parent decides), end on
   SIGTERM (after a deferred write, never in the middle of one), and end when their parent dies:
   ``prctl(PR_SET_PDEATHSIG)`` on Linux, a thread polling for the parent elsewhere.
+- A worker keeps SIGTERM's default action and blocks the signal (``pthread_sigmask``) only while it
+  writes. A Python-level handler would be racy there: one that arrives just before the worker
+  blocks in a C call (waiting on the pool's queue lock, which a terminating pool holds) only sets a
+  flag, and the worker waits forever. The kernel's default action cannot be lost that way.
 """
 from __future__ import annotations
 
@@ -56,15 +60,24 @@ def _on_signal(signum: int, frame: Optional[FrameType]) -> None:
     _act_on(signum)
 
 
+_BLOCKABLE = hasattr(signal, "pthread_sigmask")
+_TERM = {signal.SIGTERM}
+
+
 @contextmanager
 def deferred_signals() -> Iterator[None]:
     """SIGINT and SIGTERM received inside act when the block ends (a write completes or is undone)."""
     global _defer_depth, _pending_signal
+    blocks = _in_worker and _BLOCKABLE and not _defer_depth
+    if blocks:  # a pending SIGTERM is delivered, with its default action, at the unblock
+        signal.pthread_sigmask(signal.SIG_BLOCK, _TERM)
     _defer_depth += 1
     try:
         yield
     finally:
         _defer_depth -= 1
+        if blocks:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, _TERM)
         if not _defer_depth and _pending_signal is not None:
             signum, _pending_signal = _pending_signal, None
             _act_on(signum)
@@ -97,7 +110,8 @@ def init_worker(parent_pid: int, stop_event: Any = None) -> None:
     _in_worker = True
     _stop_event = stop_event
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _on_signal)
+    # The default action where a write can be held back by blocking the signal (see the docstring).
+    signal.signal(signal.SIGTERM, signal.SIG_DFL if _BLOCKABLE else _on_signal)
     direct_child = os.getppid() == parent_pid  # not under a forkserver
     if not (direct_child and _die_with_parent()):
         threading.Thread(target=_watch_parent, args=(parent_pid, direct_child), daemon=True,
@@ -127,6 +141,9 @@ def _die_with_parent() -> bool:
 
 def _watch_parent(parent_pid: int, direct_child: bool, poll: float = PARENT_POLL_SECONDS) -> None:
     """Portable fallback: SIGTERM ourselves (a deferred write still completes) once the parent is gone."""
+    # As a thread of its own, never take the process-directed SIGTERM past the main thread's block.
+    if _BLOCKABLE and threading.current_thread() is not threading.main_thread():
+        signal.pthread_sigmask(signal.SIG_BLOCK, _TERM)
     while _parent_alive(parent_pid, direct_child):
         time.sleep(poll)
     os.kill(os.getpid(), signal.SIGTERM)

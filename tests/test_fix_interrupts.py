@@ -131,6 +131,30 @@ def test_watchdog_without_prctl_ends_the_worker(tmp_path, direct):
     assert proc.returncode == -signal.SIGTERM, proc.stdout
 
 
+WORKER_SIGTERM_SCRIPT = textwrap.dedent('''
+    import os, signal, sys, time
+    from flake8_pymongo_async import processes
+    processes.init_worker(os.getppid())
+    print(signal.getsignal(signal.SIGTERM) is signal.SIG_DFL, flush=True)
+    with processes.deferred_signals():
+        os.kill(os.getpid(), signal.SIGTERM)  # held back until the "write" is done
+        time.sleep(0.2)
+        print("write finished", flush=True)
+    print("still running after the write", flush=True)
+''')
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="POSIX signal masks")
+def test_a_worker_keeps_sigterms_default_action_and_holds_it_only_during_a_write(tmp_path):
+    # A Python-level SIGTERM handler in a worker could be lost: one arriving just before the
+    # worker blocks on the pool's queue lock (held by a terminating pool) only set a flag, and
+    # `check -j` then waited forever in Pool.terminate(). The default action cannot be lost.
+    proc = subprocess.run([sys.executable, "-c", WORKER_SIGTERM_SCRIPT], cwd=tmp_path, env=_env(),
+                          capture_output=True, timeout=60)
+    assert proc.stdout.decode().splitlines() == ["True", "write finished"], proc.stderr
+    assert proc.returncode == -signal.SIGTERM
+
+
 # ------------------------------------------------------------------ end to end
 MODULE = '''"""Module {i}."""
 from motor.motor_asyncio import AsyncIOMotorClient
