@@ -26,7 +26,7 @@ import pytest
 
 from deadline import run_guarded
 from flake8_pymongo_async import checker
-from flake8_pymongo_async.fix.engine import fix_text
+from flake8_pymongo_async.fix.engine import compiles_safely, fix_text
 from flake8_pymongo_async.fix.scopes import ScopeModel
 from flake8_pymongo_async.plugin import Plugin
 
@@ -161,16 +161,6 @@ def _parses(source: str) -> bool:
         return False
 
 
-def _compiles(source: str) -> bool:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            compile(source, "<generated>", "exec", dont_inherit=True)
-        return True
-    except SyntaxError:
-        return False
-
-
 def check_program(source: str) -> List[str]:
     """Everything the fuzz runs on one program (in a child, under a deadline): its problems."""
     problems: List[str] = []
@@ -200,7 +190,7 @@ def test_generator_covers_odd_scope_statements() -> None:
     assert module_level_global > PROGRAMS // 20
     for word in ("nonlocal ", "del ", "lambda", "class ", "async def ", "try:", ":=", " for "):
         assert word in text, word
-    assert sum(map(_compiles, programs)) > PROGRAMS // 4
+    assert sum(map(compiles_safely, programs)) > PROGRAMS // 4
 
 
 def test_checker_and_fixer_finish_on_generated_programs() -> None:
