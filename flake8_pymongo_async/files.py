@@ -15,6 +15,8 @@ import re
 import stat
 from typing import Callable, Tuple
 
+from .filesize import oversize_message
+
 _O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # POSIX; Windows has no FIFOs to open by name
 _OPEN_FLAGS = os.O_RDONLY | _O_NONBLOCK | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
 
@@ -40,12 +42,20 @@ def _require_regular(path: str, st: os.stat_result) -> None:
         raise NotRegularFile(path, st.st_mode)
 
 
-def read_regular(path: str) -> Tuple[bytes, os.stat_result]:
-    """The whole content of the regular file ``path`` and its ``fstat``; ``OSError`` otherwise."""
+class TooLarge(Exception):
+    """The file is over ``max-file-size``: never read (the message says by how much)."""
+
+
+def read_regular(path: str, max_size: int = 0) -> Tuple[bytes, os.stat_result]:
+    """The whole content of the regular file ``path`` and its ``fstat``; ``OSError`` otherwise,
+    ``TooLarge`` when it is over ``max_size`` bytes (``0``: no limit), checked before reading."""
     _require_regular(path, os.stat(path))
     with open(os.open(path, _OPEN_FLAGS), "rb") as handle:
         st = os.fstat(handle.fileno())
         _require_regular(path, st)  # replaced by something else since the stat above
+        oversize = oversize_message(st.st_size, max_size)
+        if oversize:
+            raise TooLarge(oversize)
         if _O_NONBLOCK:
             os.set_blocking(handle.fileno(), True)
         return handle.read(), st

@@ -4,13 +4,11 @@ Checking costs memory in proportion to the file: CPython's ``ast`` of a file tak
 its size and parsing peaks near 170 times, so a 20 MB generated file needs several GB. A file
 larger than the limit is not read: one line says so, and it counts as a file not checked (never
 as a clean one). The size comes from ``os.fstat`` on a descriptor opened without blocking (a FIFO
-is not waited for) before anything is read. ``0`` means no limit.
+is not waited for) before anything is read (``files.read_regular``). ``0`` means no limit.
 """
 from __future__ import annotations
 
 import argparse
-import os
-import stat
 from typing import Any, Optional
 
 MB = 1024 * 1024
@@ -44,24 +42,12 @@ def add_max_file_size_argument(parser: argparse.ArgumentParser) -> None:
                              f"(overrides {KEY} in the configuration; default: {DEFAULT_MAX_FILE_SIZE_MB})")
 
 
-def oversize_message(path: str, limit: int) -> Optional[str]:
-    """``"21.3 MB is over the 10 MB limit (max-file-size)"`` when ``path`` is a regular file larger
-    than ``limit`` bytes; ``None`` otherwise (also when it cannot be opened: reading it reports that)."""
-    if limit <= 0:
+def oversize_message(size: int, limit: int) -> Optional[str]:
+    """``"21.3 MB is over the 10 MB limit (max-file-size)"`` when ``size`` bytes is over ``limit``
+    (``0``: no limit); ``None`` otherwise. ``files.read_regular`` asks it on the open descriptor."""
+    if limit <= 0 or size <= limit:
         return None
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
-        return None
-    try:
-        info = os.fstat(fd)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-    if not stat.S_ISREG(info.st_mode) or info.st_size <= limit:
-        return None
-    return f"{format_size(info.st_size)} is over the {format_size(limit)} limit ({KEY})"
+    return f"{format_size(size)} is over the {format_size(limit)} limit ({KEY})"
 
 
 def format_size(size: int) -> str:

@@ -44,8 +44,8 @@ class Snapshot:
     sha256: bytes
 
 
-def read_with_snapshot(path: str) -> Tuple[bytes, Snapshot]:
-    data, info = read_regular(path)  # never a FIFO or device: reading one would hang
+def read_with_snapshot(path: str, max_size: int = 0) -> Tuple[bytes, Snapshot]:
+    data, info = read_regular(path, max_size)  # never a FIFO or device: reading one would hang
     return data, Snapshot(size=info.st_size, mtime_ns=info.st_mtime_ns, device=info.st_dev,
                           inode=info.st_ino, sha256=hashlib.sha256(data).digest())
 

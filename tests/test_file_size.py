@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from flake8_pymongo_async import noqa
-from flake8_pymongo_async.filesize import DEFAULT_MAX_FILE_SIZE, MB, format_size, oversize_message
+from flake8_pymongo_async import files
+from flake8_pymongo_async.filesize import DEFAULT_MAX_FILE_SIZE, MB, format_size
 from flake8_pymongo_async.fix import engine
 from test_cli_check import run_cli
 
@@ -111,7 +112,8 @@ def test_default_limit_and_sizes():
 def test_size_check_never_waits_on_a_fifo(tmp_path):
     fifo = tmp_path / "pipe.py"
     os.mkfifo(fifo)
-    assert oversize_message(str(fifo), 1) is None  # returns at once: reading it is someone else's matter
+    with pytest.raises(files.NotRegularFile):  # refused at once, before any size or read
+        files.read_regular(str(fifo), max_size=1)
 
 
 # ---------------------------------------------------------------------- memory that is ours

@@ -29,9 +29,9 @@ from .. import checker, noqa
 from ..columns import ByteColumns
 from ..config import Selection, matches_filename
 from ..diagnostics import Diagnostic
-from ..files import identity, read_regular
+from ..files import TooLarge, identity, read_regular
 from ..processes import init_worker as init_pool_worker
-from ..filesize import DEFAULT_MAX_FILE_SIZE, format_size, oversize_message
+from ..filesize import DEFAULT_MAX_FILE_SIZE, format_size
 from ..settings import DEFAULT_SETTINGS, Settings
 
 STDIN = "-"
@@ -153,12 +153,13 @@ def _fnmatch(name: str, pattern: str) -> bool:
 # --- reading -------------------------------------------------------------------------------------
 
 
-def read_file_lines(path: str) -> List[str]:
+def read_file_lines(path: str, max_size: int = 0) -> List[str]:
     """flake8's ``read_lines_from_filename``: coding cookie / BOM, else latin-1; universal newlines.
 
-    Only a regular file is read (``files.read_regular``): a FIFO or device is an ``OSError``.
+    Only a regular file is read (``files.read_regular``): a FIFO or device is an ``OSError``, one
+    over ``max_size`` bytes a ``TooLarge``.
     """
-    data, _ = read_regular(path)
+    data, _ = read_regular(path, max_size)
     return decode_lines(data)
 
 
@@ -219,11 +220,10 @@ def check_lines(path: str, lines: List[str], options: Options) -> FileResult:
 
 def check_path(path: str, options: Options) -> FileResult:
     """Read and check one file (not stdin)."""
-    oversize = oversize_message(path, options.max_file_size)
-    if oversize:
-        return FileResult(path, error_kind=SKIPPED, error=f"skipped: {oversize}")
     try:
-        lines = read_file_lines(path)
+        lines = read_file_lines(path, options.max_file_size)
+    except TooLarge as exc:
+        return FileResult(path, error_kind=SKIPPED, error=f"skipped: {exc}")
     except OSError as exc:
         return FileResult(path, error_kind=READ, error=f"cannot read: {exc.strerror or exc}")
     return check_lines(path, lines, options)

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence, Text
 from .. import exit_codes, processes
 from ..config import (Config, ConfigError, Selection, common_start, find_pyproject, load, max_file_size,
                       parse_codes)
-from ..files import display
-from ..filesize import DEFAULT_MAX_FILE_SIZE, add_max_file_size_argument, oversize_message
+from ..files import TooLarge, display
+from ..filesize import DEFAULT_MAX_FILE_SIZE, add_max_file_size_argument
 from ..settings import Settings
 from ..writes import WriteRefused
 from .source import SourceError, SourceFile, read_source, write_source
@@ -75,11 +75,12 @@ def fix_file(path: str, options: Options) -> Tuple[FileOutcome, Optional[Tuple[S
     """The outcome of fixing ``path``, and the source and fixed text still to be written (if any)."""
     from .engine import fix_text
 
-    outcome = FileOutcome(path=path, skipped=oversize_message(path, options.max_file_size))
-    if outcome.skipped:
-        return outcome, None
+    outcome = FileOutcome(path=path)
     try:
-        source = read_source(path)
+        source = read_source(path, options.max_file_size)
+    except TooLarge as exc:
+        outcome.skipped = str(exc)
+        return outcome, None
     except SourceError as exc:
         outcome.error = str(exc)
         return outcome, None

@@ -37,9 +37,10 @@ class SourceFile:
         return codecs.BOM_UTF8 + data if self.bom else data
 
 
-def read_source(path: str) -> SourceFile:
+def read_source(path: str, max_size: int = 0) -> SourceFile:
+    """``files.TooLarge`` (not a ``SourceError``) when the file is over ``max_size`` bytes."""
     try:
-        data, snapshot = read_with_snapshot(path)
+        data, snapshot = read_with_snapshot(path, max_size)
     except OSError as exc:
         raise SourceError(f"cannot read: {exc.strerror or exc}") from exc
     return decode_source(path, data, snapshot)

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from ..config import Selection
-from ..filesize import DEFAULT_MAX_FILE_SIZE, oversize_message
+from ..files import TooLarge
+from ..filesize import DEFAULT_MAX_FILE_SIZE
 from ..fix.source import SourceError, read_source
 from ..processes import process_pool, stop_pool
 from ..settings import Settings
@@ -114,12 +115,11 @@ def analyze_file(path: str, settings: Settings, selection: Selection,
     from ..fix.engine import classify
 
     report = FileReport(path=path)
-    oversize = oversize_message(path, max_file_size)
-    if oversize:
-        report.problem = f"{SKIPPED_PREFIX}{oversize}"
-        return report
     try:
-        source = read_source(path)
+        source = read_source(path, max_file_size)
+    except TooLarge as exc:
+        report.problem = f"{SKIPPED_PREFIX}{exc}"
+        return report
     except SourceError as exc:
         report.problem = str(exc)
         return report
