@@ -84,7 +84,7 @@ def test_rules_text_lists_the_whole_catalog(capsys) -> None:
     for line in lines:
         code, name = line.split()[:2]
         assert name == RULES[code].name
-        assert line.endswith(f"fix: {RULES[code].fix}")
+        assert line.endswith(f"fix: {RULES[code].fix_availability.value}")
 
 
 def test_rules_json(capsys) -> None:
@@ -93,7 +93,7 @@ def test_rules_json(capsys) -> None:
     assert status == 0 and [r["code"] for r in data] == ALL_CODES
     for row in data:
         rule = RULES[row["code"]]
-        assert row == {"code": rule.code, "name": rule.name, "fix": rule.fix,
+        assert row == {"code": rule.code, "name": rule.name, "fix": rule.fix_availability.value,
                        "implemented": True,
                        "summary": docs_render.first_sentence(rule.docs.what)}
 

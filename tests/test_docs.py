@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from flake8_pymongo_async import docs_render
-from flake8_pymongo_async.rules.registry import GUIDE, RULES
+from flake8_pymongo_async.rules.registry import GUIDE, RULES, FixAvailability
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT.parent / "shared" / "reference" / "rules.md"
@@ -89,7 +89,7 @@ def test_docs_are_complete(code):
     d = rule.docs
     for field in ("what", "why", "example", "use_instead", "fix_safety"):
         assert getattr(d, field).strip(), f"{code}: empty {field}"
-    assert rule.fix in docs_render.FIX_LINES
+    assert rule.fix_availability in docs_render.FIX_LINES
     assert any(url.startswith(GUIDE) for _title, url in d.references), (
         f"{code}: no reference to the migration guide"
     )
@@ -135,7 +135,7 @@ def test_render_text_layout(code):
     text = docs_render.render_text(rule)
     lines = text.splitlines()
     assert lines[0] == f"# {code} ({rule.name})"
-    assert lines[2] == docs_render.FIX_LINES[rule.fix]
+    assert lines[2] == docs_render.FIX_LINES[rule.fix_availability]
     order = ["## What it does", "## Why is this bad?", "## Example", "Use instead:", "## Fix safety"]
     if rule.docs.options:
         order.append("## Options")
@@ -150,10 +150,9 @@ def test_render_text_layout(code):
 
 def test_fix_lines():
     assert docs_render.FIX_LINES == {
-        "safe": "Fix is always available.",
-        "unsafe": "Fix is always available with --unsafe-fixes.",
-        "sometimes": "Fix is sometimes available.",
-        "none": "Fix is not available.",
+        FixAvailability.ALWAYS: "Fix is always available.",
+        FixAvailability.SOMETIMES: "Fix is sometimes available.",
+        FixAvailability.NONE: "Fix is not available.",
     }
 
 
@@ -161,7 +160,7 @@ def test_fix_lines():
 def test_render_json(code):
     rule = RULES[code]
     data = docs_render.render_json(rule)
-    assert data["code"] == code and data["name"] == rule.name and data["fix"] == rule.fix
+    assert data["code"] == code and data["name"] == rule.name and data["fix"] == rule.fix_availability.value
     assert data["url"] == f"docs/rules/{code}.md"
     assert rule.docs.what.startswith(data["summary"])
     assert data["summary"].endswith(".")
