@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from typing import Any, Dict, Iterable, List, Optional, Sequence
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from .rules.registry import FixAvailability, Rule
 
@@ -144,7 +144,7 @@ def nearest_code(text: str, codes: Sequence[str]) -> str:
     if not wanted:
         return ""
 
-    def key(code: str):
+    def key(code: str) -> Tuple[float, int, str]:
         upper = code.upper()
         ratio = difflib.SequenceMatcher(None, wanted, upper).ratio()
         prefix = len(os.path.commonprefix([wanted, upper]))

@@ -93,7 +93,8 @@ def check(root: Path = ROOT) -> str:
     for path in stale_pages(root):
         rel = path.relative_to(root).as_posix()
         chunks.extend(
-            difflib.unified_diff(_read(path).splitlines(True), [], fromfile=f"a/{rel}", tofile="/dev/null")
+            difflib.unified_diff(path.read_text(encoding="utf-8").splitlines(True), [],
+                                 fromfile=f"a/{rel}", tofile="/dev/null")
         )
     return "".join(chunks)
 
