@@ -115,3 +115,18 @@ def test_help_lists_the_commands(capsys) -> None:
     assert status == 0
     for name in ("check", "explain", "rules"):
         assert name in out
+
+
+def test_sarif_rule_metadata_is_rendered_from_the_registry(capsys, tmp_path) -> None:
+    source = tmp_path / "app.py"
+    source.write_text("from motor.motor_asyncio import AsyncIOMotorClient\n", encoding="utf-8")
+    _status, out, _ = run(capsys, "check", "--isolated", "-j", "1", "--format", "sarif", str(source))
+    descriptors = json.loads(out)["runs"][0]["tool"]["driver"]["rules"]
+    assert [d["id"] for d in descriptors] == ALL_CODES
+    for descriptor in descriptors:
+        rule = RULES[descriptor["id"]]
+        page = docs_render.render_text(rule)
+        assert descriptor["name"] == rule.name
+        assert descriptor["shortDescription"] == {"text": docs_render.first_sentence(rule.docs.what)}
+        assert descriptor["fullDescription"] == descriptor["help"] == {"text": page, "markdown": page}
+        assert descriptor["properties"]["fix"] == rule.fix_availability.value

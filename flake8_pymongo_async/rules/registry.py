@@ -1,9 +1,9 @@
 """The rule registry: every rule and every rule family, discovered from the ``rules`` package.
 
 A rule is defined once, in the module whose family reports it: a module-level ``Rule`` (code,
-name, message template, fix availability, and its documentation as Markdown in ruff's sections). A family is a
-``Family`` subclass in such a module; the model calls its ``on_<event>`` methods. Nothing lists
-the rules or the families: importing every module of the package finds them.
+name, message template, fix availability, and its documentation as Markdown in ruff's sections).
+A family is a ``Family`` subclass in such a module; the model calls its ``on_<event>`` methods.
+Nothing lists the rules or the families: importing every module of the package finds them.
 
 Everything user-facing about a rule (flake8 message, `explain`, `rules`, docs/rules/*.md, the
 README table, SARIF metadata) is rendered from these entries, so they never disagree.
