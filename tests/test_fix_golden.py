@@ -2,7 +2,7 @@
 
 A name ending in ``_unsafe`` runs with ``--unsafe-fixes``. Every golden output must parse, must
 be a fixed point (fixing it again changes nothing), and the goldens together must exercise every
-fix action the rules emit and every rule whose catalog entry has a fix.
+fix action the rules emit and every rule that declares a fix.
 
 Regenerate after an intended change with ``PMA_UPDATE_GOLDEN=1 pytest tests/test_fix_golden.py``
 and review the diff of ``tests/golden/``.
