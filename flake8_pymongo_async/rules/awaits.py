@@ -14,13 +14,13 @@ from ..api import tables
 from ..diagnostics import Fix
 from ..semantic import kinds
 from ..semantic.values import Method, Obj, Pending
-from .registry import Family, Rule
+from .registry import Family, FixAvailability, Rule
 
 
 PMA201 = Rule(
     code="PMA201",
     name="missing-await",
-    fix="unsafe",
+    fix_availability=FixAvailability.SOMETIMES,
     message="{detail}",
     markdown="""
 ## What it does
@@ -90,7 +90,7 @@ unknown, and unknown stays silent until the helper is listed here.
 PMA202 = Rule(
     code="PMA202",
     name="unawaited-cursor-coroutine",
-    fix="sometimes",
+    fix_availability=FixAvailability.SOMETIMES,
     message="{detail}",
     markdown="""
 ## What it does
@@ -166,7 +166,7 @@ unknown, and unknown stays silent until the helper is listed here.
 PMA203 = Rule(
     code="PMA203",
     name="await-on-non-awaitable",
-    fix="safe",
+    fix_availability=FixAvailability.ALWAYS,
     message="{detail}",
     markdown="""
 ## What it does
@@ -240,7 +240,7 @@ unknown, and unknown stays silent until the helper is listed here.
 PMA204 = Rule(
     code="PMA204",
     name="unawaited-start-transaction",
-    fix="sometimes",
+    fix_availability=FixAvailability.SOMETIMES,
     message="{detail}",
     markdown="""
 ## What it does
@@ -304,7 +304,7 @@ async def transfer(source, target, amount):
 In `async with` the fix inserts `await` and is safe: the un-awaited form always raises. For a bare
 call the fix is unsafe: once awaited, the session really starts a transaction, so the following
 writes are committed only by `await session.commit_transaction()` and are aborted when the session
-ends without it.
+ends without it. Outside `async def` there is no fix.
 
 ## Options
 
@@ -326,7 +326,7 @@ unknown, and unknown stays silent until the helper is listed here.
 PMA205 = Rule(
     code="PMA205",
     name="unawaited-async-property",
-    fix="unsafe",
+    fix_availability=FixAvailability.SOMETIMES,
     message="{detail}",
     markdown="""
 ## What it does
@@ -373,7 +373,7 @@ async def role() -> str:
 
 The fix rewrites the read as `(await client.address)`. It is unsafe: the property now selects a
 server, which can wait up to `serverSelectionTimeoutMS` and raise `ServerSelectionTimeoutError`, and
-conditions that were always true now depend on the real value.
+conditions that were always true now depend on the real value. Outside `async def` there is no fix.
 
 ## Options
 
@@ -395,7 +395,7 @@ unknown, and unknown stays silent until the helper is listed here.
 PMA206 = Rule(
     code="PMA206",
     name="unawaited-close",
-    fix="unsafe",
+    fix_availability=FixAvailability.SOMETIMES,
     message="{detail}",
     markdown="""
 ## What it does
@@ -460,7 +460,7 @@ unknown, and unknown stays silent until the helper is listed here.
 PMA207 = Rule(
     code="PMA207",
     name="motor-future-api",
-    fix="none",
+    fix_availability=FixAvailability.NONE,
     message="{detail}",
     markdown="""
 ## What it does
@@ -533,7 +533,7 @@ unknown, and unknown stays silent until the helper is listed here.
 PMA208 = Rule(
     code="PMA208",
     name="await-precedence",
-    fix="safe",
+    fix_availability=FixAvailability.ALWAYS,
     message="{detail}",
     markdown="""
 ## What it does

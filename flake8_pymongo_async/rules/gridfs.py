@@ -4,13 +4,13 @@ from __future__ import annotations
 import ast
 
 from ..semantic.values import Obj, Value
-from .registry import Family, Rule
+from .registry import Family, FixAvailability, Rule
 
 
 PMA501 = Rule(
     code="PMA501",
     name="gridout-iteration-yields-lines",
-    fix="none",
+    fix_availability=FixAvailability.NONE,
     message="{detail}",
     markdown=r"""
 ## What it does
@@ -74,7 +74,7 @@ There is no fix: whether lines or chunks are wanted depends on the code; the mes
 PMA502 = Rule(
     code="PMA502",
     name="gridfs-find-items-not-subscriptable",
-    fix="none",
+    fix_availability=FixAvailability.NONE,
     message="{detail}",
     markdown="""
 ## What it does

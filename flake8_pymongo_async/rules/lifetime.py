@@ -13,13 +13,13 @@ from ..api import tables
 from ..semantic.model import ITERATING_BUILTINS
 from ..semantic.values import (EXECUTOR, ClassRef, EventLoop, FuncRef, FunctionInfo, Instance, Method, Obj, Special,
                                UserClass, Value)
-from .registry import Family, Rule
+from .registry import Family, FixAvailability, Rule
 
 
 PMA401 = Rule(
     code="PMA401",
     name="async-client-shared-across-threads",
-    fix="none",
+    fix_availability=FixAvailability.NONE,
     message="{detail}",
     # The runtime error is quoted verbatim, as long as the driver prints it.
     markdown="""
@@ -101,7 +101,7 @@ submit the coroutine to the owning loop with `asyncio.run_coroutine_threadsafe()
 PMA402 = Rule(
     code="PMA402",
     name="async-client-shared-across-event-loops",
-    fix="none",
+    fix_availability=FixAvailability.NONE,
     message="{detail}",
     # The runtime error is quoted verbatim, as long as the driver prints it.
     markdown="""
@@ -180,7 +180,7 @@ fixture on the same loop) and close it on that loop.
 PMA403 = Rule(
     code="PMA403",
     name="client-created-per-request",
-    fix="none",
+    fix_availability=FixAvailability.NONE,
     message="{detail}",
     markdown="""
 ## What it does
@@ -244,7 +244,7 @@ dependency) is an application decision.
 PMA404 = Rule(
     code="PMA404",
     name="sync-driver-call-in-async-function",
-    fix="none",
+    fix_availability=FixAvailability.NONE,
     message="{detail}",
     markdown="""
 ## What it does

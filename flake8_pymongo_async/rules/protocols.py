@@ -14,13 +14,13 @@ from ..diagnostics import Fix
 from ..semantic import kinds
 from ..semantic.model import ITERATING_BUILTINS
 from ..semantic.values import Obj, Pending
-from .registry import Family, Rule
+from .registry import Family, FixAvailability, Rule
 
 
 PMA301 = Rule(
     code="PMA301",
     name="sync-iteration-over-async-cursor",
-    fix="unsafe",
+    fix_availability=FixAvailability.SOMETIMES,
     message="{detail}",
     markdown="""
 ## What it does
@@ -86,7 +86,7 @@ unknown, and unknown stays silent until the helper is listed here.
 PMA302 = Rule(
     code="PMA302",
     name="sync-with-on-async-object",
-    fix="safe",
+    fix_availability=FixAvailability.SOMETIMES,
     message="{detail}",
     markdown="""
 ## What it does
@@ -135,7 +135,8 @@ async def rename_user(user_id, name):
 ## Fix safety
 
 Inside `async def` the fix turns `with` into `async with` (and `with s.start_transaction()` into
-`async with await s.start_transaction()`). It is safe: the synchronous form always raises.
+`async with await s.start_transaction()`). It is safe: the synchronous form always raises. Outside
+`async def` there is no fix.
 
 ## Options
 
@@ -157,7 +158,7 @@ unknown, and unknown stays silent until the helper is listed here.
 PMA303 = Rule(
     code="PMA303",
     name="sync-next-on-async-cursor",
-    fix="unsafe",
+    fix_availability=FixAvailability.SOMETIMES,
     message="{detail}",
     markdown="""
 ## What it does
@@ -205,7 +206,9 @@ async def first_active_user():
 
 The fix rewrites `next(cursor)` as `await anext(cursor)` (Python 3.10+). It is unsafe: the end of
 the cursor is now `StopAsyncIteration`, which surrounding `except StopIteration` handlers do not
-catch.
+catch. Outside `async def` `next(cursor)` has no fix. An `except StopIteration` around
+`await cursor.next()` becomes `except StopAsyncIteration`, also unsafe: the handler, which never
+ran, now runs at the end of the cursor.
 
 ## Options
 
@@ -228,7 +231,7 @@ unknown, and unknown stays silent until the helper is listed here.
 PMA304 = Rule(
     code="PMA304",
     name="async-cursor-len-or-index",
-    fix="none",
+    fix_availability=FixAvailability.NONE,
     message="{detail}",
     markdown="""
 ## What it does

@@ -6,12 +6,12 @@ from typing import Optional
 
 from ...diagnostics import Fix
 from ...semantic.values import ClassRef, Method
-from ..registry import Family, Rule
+from ..registry import Family, FixAvailability, Rule
 
 PMA102 = Rule(
     code="PMA102",
     name="io-loop-argument",
-    fix="sometimes",
+    fix_availability=FixAvailability.ALWAYS,
     message=(
         "`io_loop=` passed to {callee}: PyMongo Async raises `{error}`; "
         "remove it (PyMongo Async uses the running event loop)"
@@ -80,7 +80,7 @@ evaluating it, and the fix is unsafe.
 PMA106 = Rule(
     code="PMA106",
     name="to-list-zero-length",
-    fix="safe",
+    fix_availability=FixAvailability.ALWAYS,
     message=(
         "`to_list({arg})` raises `ValueError: to_list() length must be greater than 0` under PyMongo Async "
         "(Motor returned `[]`); use `to_list(None)` for every document"
@@ -151,7 +151,7 @@ unknown, and unknown stays silent until the helper is listed here.
 PMA107 = Rule(
     code="PMA107",
     name="connect-argument",
-    fix="sometimes",
+    fix_availability=FixAvailability.ALWAYS,
     message=(
         "`connect=` is accepted and ignored by `AsyncMongoClient`; remove it and "
         "`await client.aconnect()` to connect eagerly"
@@ -209,7 +209,7 @@ client.aconnect()` where the application starts if it must connect early.
 PMA111 = Rule(
     code="PMA111",
     name="gridfs-bucket-collection-argument",
-    fix="safe",
+    fix_availability=FixAvailability.ALWAYS,
     message="`collection=` was removed from the GridFS bucket constructor (`TypeError`); use `bucket_name=`",
     markdown="""
 ## What it does

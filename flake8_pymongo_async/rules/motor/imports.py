@@ -7,12 +7,12 @@ from typing import List, Optional
 
 from ...api import tables
 from ...diagnostics import Fix
-from ..registry import Family, Rule
+from ..registry import Family, FixAvailability, Rule
 
 PMA101 = Rule(
     code="PMA101",
     name="motor-import",
-    fix="sometimes",
+    fix_availability=FixAvailability.SOMETIMES,
     message="{detail}",
     markdown="""
 ## What it does
@@ -67,7 +67,7 @@ counterpart.
 PMA110 = Rule(
     code="PMA110",
     name="nonexistent-async-import",
-    fix="safe",
+    fix_availability=FixAvailability.ALWAYS,
     message="`{module}` does not define `{name}` (`ImportError`); import it from `{home}`",
     markdown="""
 ## What it does

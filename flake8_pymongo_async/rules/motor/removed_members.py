@@ -10,12 +10,12 @@ from typing import Dict
 
 from ...semantic import kinds
 from ...semantic.values import Obj
-from ..registry import Family, Rule
+from ..registry import Family, FixAvailability, Rule
 
 PMA103 = Rule(
     code="PMA103",
     name="motor-io-loop-accessor",
-    fix="none",
+    fix_availability=FixAvailability.NONE,
     message="`{attr}` does not exist on PyMongo Async objects{silent}; use `asyncio.get_running_loop()`",
     markdown="""
 ## What it does
@@ -87,7 +87,7 @@ unknown, and unknown stays silent until the helper is listed here.
 PMA104 = Rule(
     code="PMA104",
     name="motor-cursor-each",
-    fix="none",
+    fix_availability=FixAvailability.NONE,
     message=(
         "`cursor.each()` was removed: `AttributeError: ... object has no attribute 'each'`; "
         "iterate with `async for doc in cursor:` or `await cursor.to_list(None)`"
@@ -161,7 +161,7 @@ unknown, and unknown stays silent until the helper is listed here.
 PMA105 = Rule(
     code="PMA105",
     name="motor-stream-to-handler",
-    fix="none",
+    fix_availability=FixAvailability.NONE,
     message=(
         "`stream_to_handler()` was removed from GridFS files; write the chunks yourself: "
         "`while chunk := await grid_out.readchunk(): ...`"
@@ -229,7 +229,7 @@ There is no fix: the loop that writes the chunks depends on the web framework.
 PMA108 = Rule(
     code="PMA108",
     name="motor-fetch-next",
-    fix="none",
+    fix_availability=FixAvailability.NONE,
     message=(
         "`{attr}` was removed: `AttributeError: ... object has no attribute '{name}'`; "
         "use `async for doc in cursor:`"
@@ -300,7 +300,7 @@ unknown, and unknown stays silent until the helper is listed here.
 PMA109 = Rule(
     code="PMA109",
     name="motor-delegate-access",
-    fix="none",
+    fix_availability=FixAvailability.NONE,
     message="`{attr}` is Motor-only{silent}; use the PyMongo Async object itself",
     markdown="""
 ## What it does
