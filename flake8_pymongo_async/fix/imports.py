@@ -21,7 +21,7 @@ from ..api import tables
 from ..diagnostics import Diagnostic
 from .context import FixContext
 from .edits import Edit, Plan, PlanSet, Refusal, list_item_removal
-from .scopes import Scope, ScopeModel
+from .scopes import LexicalScope, ScopeModel
 
 
 # ---------------------------------------------------------------------- what an import needs
@@ -188,7 +188,7 @@ class Ref:
     """A read of a name: in the module's tree, or inside a string annotation."""
 
     node: ast.Name
-    scope: Scope
+    scope: LexicalScope
     parents: Dict[ast.AST, ast.AST]
     base: Optional[int] = None  # string annotations: offset of the string's first character
     value: str = ""  # string annotations: the string's contents
@@ -237,7 +237,7 @@ def collect_refs(ctx: FixContext, model: ScopeModel, names: Set[str]) -> Dict[st
         literal_start, literal_end = ctx.span(string.node)
         literal = ctx.text[literal_start:literal_end]
         quote = literal[:1]
-        if quote not in ("'", '"') or literal != quote + string.node.value + quote:
+        if quote not in ("'", '"') or literal != quote + string.value + quote:
             continue  # prefixes, escapes, implicit concatenation: positions would be guesses
         local_parents = {}
         for parent in ast.walk(string.expr):
@@ -246,7 +246,7 @@ def collect_refs(ctx: FixContext, model: ScopeModel, names: Set[str]) -> Dict[st
         for sub in ast.walk(string.expr):
             if isinstance(sub, ast.Name) and sub.id in names:
                 refs.setdefault(sub.id, []).append(
-                    Ref(sub, string.scope, local_parents, base=literal_start + 1, value=string.node.value))
+                    Ref(sub, string.scope, local_parents, base=literal_start + 1, value=string.value))
     return refs
 
 
@@ -274,7 +274,7 @@ class Entry:
     kind: str  # name (a class), module (a module object bound to a name), package (`import motor.x`)
     bound: str
     path: str  # the Motor dotted name or module
-    scope: Scope
+    scope: LexicalScope
     explicit_alias: bool
     target: Optional[Tuple[str, str]] = None  # name entries: (module, name)
     needs: List[Need] = field(default_factory=list)
@@ -377,7 +377,7 @@ class MotorImports:
         modules = sorted({n.module for e in entries for n in e.needs})
         return edits, ", ".join(modules)
 
-    def _entries(self, stmt: ast.stmt, scope: Scope) -> List[Entry]:
+    def _entries(self, stmt: ast.stmt, scope: LexicalScope) -> List[Entry]:
         out = []
         if isinstance(stmt, ast.Import):
             for alias in stmt.names:
@@ -505,7 +505,7 @@ class MotorImports:
                 best = entry
         return best or group[0]
 
-    def _check_free(self, name: str, ref: Ref, scope: Scope, allow_module_imports: bool) -> None:
+    def _check_free(self, name: str, ref: Ref, scope: LexicalScope, allow_module_imports: bool) -> None:
         """``name`` may be introduced in ``scope`` and read at ``ref`` without meaning something else."""
         for inner in self.model.chain(ref.scope, scope):
             if name in inner.bindings or name in inner.globals or name in inner.nonlocals:
