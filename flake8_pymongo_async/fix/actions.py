@@ -12,7 +12,7 @@ from typing import Callable, Dict, List, Optional, Tuple, Union
 from ..diagnostics import Diagnostic
 from .context import FixContext
 from .edits import Edit, Plan, PlanSet, Refusal, first_token, is_parenthesized, list_item_removal
-from .imports import MotorImports, plan_import_from
+from .imports import plan_import_from, plan_motor_imports
 
 Outcome = Union[Plan, Refusal]
 
@@ -335,7 +335,7 @@ SINGLE: Dict[str, Callable[[FixContext, Diagnostic], Outcome]] = {
 }
 
 GROUPED: Dict[str, Callable[[FixContext, List[Diagnostic]], PlanSet]] = {
-    "motor-import": lambda ctx, diags: MotorImports(ctx, diags).plan(),
+    "motor-import": plan_motor_imports,
     "import-from": plan_import_from,
     "async-with": async_with,
 }
