@@ -10,11 +10,11 @@ import ast
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Dict, List, Literal, Optional, Tuple
+from typing import Dict, List, Literal, Optional, Tuple, Type
 
 from .. import checker, noqa
 from ..config import Selection
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, FixAction
 from ..settings import DEFAULT_SETTINGS, Settings
 from .actions import plan_all
 from .context import FixContext
@@ -29,7 +29,7 @@ class TextResult:
     original: str
     text: str  # the fixed text (== original when nothing applied or on error)
     applied: Counter[str] = field(default_factory=Counter)  # code -> diagnostics fixed
-    actions: Counter[str] = field(default_factory=Counter)  # fix action -> diagnostics fixed
+    actions: Counter[Type[FixAction]] = field(default_factory=Counter)  # kind of fix -> diagnostics fixed
     remaining: List[Diagnostic] = field(default_factory=list)  # selected, not noqa'd, after fixing
     # Of the remaining ones: fixable by another run with --unsafe-fixes, and why the others are not.
     unsafe_fixable: List[Diagnostic] = field(default_factory=list)
@@ -181,7 +181,7 @@ def fix_text(text: str, *, settings: Settings = DEFAULT_SETTINGS, selection: Sel
             for d in plan.diagnostics:
                 result.applied[d.code] += 1
                 if d.fix is not None:  # always: only fixable diagnostics are planned
-                    result.actions[d.fix.action] += 1
+                    result.actions[type(d.fix.action)] += 1
         current = new
         state = _Pass(current, tree, counts)
     else:

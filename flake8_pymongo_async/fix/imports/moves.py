@@ -2,17 +2,16 @@
 from __future__ import annotations
 
 import ast
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional
 
-from ...diagnostics import Diagnostic
+from ...diagnostics import Diagnostic, ImportFrom
 from ..context import FixContext
 from ..edits import Edit, Plan, PlanSet, Refusal, list_item_removal
 from .needs import ImportWriter, Need, render_statements, statement_separator
 
 
-def _move_of(d: Diagnostic) -> Optional[Tuple[str, str]]:
-    """(the imported name, the module to import it from)."""
-    return (d.fix.data[0], d.fix.data[1]) if d.fix is not None and len(d.fix.data) == 2 else None
+def _move_of(d: Diagnostic) -> Optional[ImportFrom]:
+    return d.fix.action if d.fix is not None and isinstance(d.fix.action, ImportFrom) else None
 
 
 def plan_import_from(ctx: FixContext, diagnostics: List[Diagnostic]) -> PlanSet:
@@ -26,7 +25,7 @@ def plan_import_from(ctx: FixContext, diagnostics: List[Diagnostic]) -> PlanSet:
             result.refusals.append(Refusal(d, "the import statement could not be located"))
             continue
         by_stmt.setdefault(stmt, []).append(d)
-        moves_of.setdefault(stmt, {})[move[0]] = move[1]
+        moves_of.setdefault(stmt, {})[move.imported] = move.module
     for stmt, diags in by_stmt.items():
         node = ctx.sg.node_any(("import_from_statement",), ctx.span(stmt))
         if node is None:
@@ -74,9 +73,9 @@ def plan_import_from(ctx: FixContext, diagnostics: List[Diagnostic]) -> PlanSet:
     return result
 
 
-def _enclosing_import_from(ctx: FixContext, d: Diagnostic, move: Tuple[str, str]) -> Optional[ast.ImportFrom]:
+def _enclosing_import_from(ctx: FixContext, d: Diagnostic, move: ImportFrom) -> Optional[ast.ImportFrom]:
     for stmt in ast.walk(ctx.tree):
         if isinstance(stmt, ast.ImportFrom) and stmt.lineno <= d.line <= (stmt.end_lineno or stmt.lineno):
-            if any(a.name == move[0] for a in stmt.names):
+            if any(a.name == move.imported for a in stmt.names):
                 return stmt
     return None

@@ -6,7 +6,7 @@ import re
 from typing import List, Optional
 
 from ...api import tables
-from ...diagnostics import Fix
+from ...diagnostics import Fix, ImportFrom, MotorImport
 from ..registry import Family, Rule
 
 PMA101 = Rule(
@@ -138,7 +138,7 @@ class MotorImportFamily(Family):
             w.report(PMA101, node, detail=_no_counterpart(module))
             return
         w.report(
-            PMA101, node, fix=Fix("motor-import", safe=True),
+            PMA101, node, fix=Fix.safe_edit(MotorImport()),
             detail=f"`import {module}`: Motor is deprecated (end of life 14 May 2026); import `{target}` and use "
                    f"its PyMongo Async names (`AsyncIOMotorClient` becomes `pymongo.AsyncMongoClient`)",
         )
@@ -171,7 +171,7 @@ class MotorImportFamily(Family):
             detail += "; use " + ", ".join(dict.fromkeys(replacements))
         if missing:
             detail += "; no PyMongo Async counterpart for " + ", ".join(f"`{m}`" for m in missing)
-        fix = Fix("motor-import", safe=True) if not missing else None
+        fix = Fix.safe_edit(MotorImport()) if not missing else None
         w.report(PMA101, node, fix=fix, detail=detail)
 
     def _check_async_names(self, w, node: ast.ImportFrom) -> None:
@@ -183,7 +183,7 @@ class MotorImportFamily(Family):
                 home = homes[0]
                 w.report(
                     PMA110, _alias_location(w, node, alias),
-                    fix=Fix("import-from", safe=True, data=(alias.name, home)),
+                    fix=Fix.safe_edit(ImportFrom(alias.name, home)),
                     module=node.module, name=alias.name, home=home,
                 )
 
