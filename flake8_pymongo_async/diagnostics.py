@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import ClassVar, Optional, Union
+from typing import ClassVar, Optional, Tuple, Union
 
 
 # ---------------------------------------------------------------------- fix actions
@@ -58,8 +58,12 @@ class AsyncFor(_Action, name="async-for"):
     """``for`` -> ``async for`` (loops and comprehensions)."""
 
 
+@dataclass(frozen=True)
 class ListToList(_Action, name="list-to-list"):
     """``list(cursor)`` -> ``await cursor.to_list(None)``."""
+
+    # A change stream is never exhausted and has no ``to_list()``: the fixer declines and says why.
+    change_stream: bool = False
 
 
 class AsyncWith(_Action, name="async-with"):
@@ -121,6 +125,15 @@ class Fix:
 
 
 @dataclass(frozen=True)
+class NoCounterpart:
+    """Why a Motor import has no fix: PyMongo Async has nothing for ``module``, or for ``names``
+    (names imported from ``module``; empty: the module itself)."""
+
+    module: str
+    names: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Diagnostic:
     code: str
     line: int  # 1-based
@@ -129,6 +142,7 @@ class Diagnostic:
     end_col: int
     message: str  # without the code
     fix: Optional[Fix] = None
+    unfixable: Optional[NoCounterpart] = None  # why there is no fix, when the summary says so
 
     def flake8_text(self) -> str:
         return f"{self.code} {self.message}"

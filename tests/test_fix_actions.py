@@ -3,14 +3,18 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import io
 import typing
+from contextlib import redirect_stderr, redirect_stdout
 
 import pytest
 
-from flake8_pymongo_async import checker, diagnostics
-from flake8_pymongo_async.diagnostics import Applicability, Diagnostic, Fix, FixAction, ListToList, ToListNone
+from flake8_pymongo_async import checker, cli, diagnostics
+from flake8_pymongo_async.diagnostics import (Applicability, Diagnostic, Fix, FixAction, ListToList,
+                                              NoCounterpart, ToListNone)
 from flake8_pymongo_async.fix import actions
 from flake8_pymongo_async.fix.context import FixContext
+from flake8_pymongo_async.fix.edits import Plan
 
 KINDS = typing.get_args(FixAction)
 
@@ -67,3 +71,37 @@ def test_a_planner_is_handed_its_own_kind_of_action():
     wrong = dataclasses.replace(d, fix=Fix.safe_edit(ListToList()))
     with pytest.raises(TypeError):
         actions.SINGLE[ToListNone](ctx, wrong)
+
+
+def test_the_change_stream_refusal_comes_from_the_action_not_the_message():
+    ctx, found = _diagnostics(CHANGE_STREAM)
+    [d] = [x for x in found if x.code == "PMA301"]
+    assert d.fix is not None and d.fix.action == ListToList(change_stream=True)
+    [refusal] = actions.plan_all(ctx, [d]).refusals
+    assert "change stream has no `to_list()`" in refusal.reason
+    ctx, found = _diagnostics(CURSOR)
+    [d] = [x for x in found if x.code == "PMA301"]
+    assert d.fix is not None and d.fix.action == ListToList(change_stream=False)
+    # The same diagnostic with a message that names a change stream is still fixed.
+    renamed = dataclasses.replace(d, message=d.message + " (AsyncChangeStream)")
+    [plan] = actions.plan_all(ctx, [renamed]).plans
+    assert isinstance(plan, Plan) and plan.edits
+
+
+def _fix_summary(tmp_path, source: str) -> str:
+    (tmp_path / "app.py").write_text(source)
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        cli.main(["fix", "-j", "1", str(tmp_path / "app.py")])
+    return out.getvalue()
+
+
+def test_motor_imports_without_a_fix_say_what_has_no_counterpart(tmp_path):
+    source = "from motor.motor_asyncio import AsyncIOMotorClient, NotAThing\nimport motor.web\n"
+    found = checker.check(ast.parse(source), source.splitlines(True))
+    assert [d.unfixable for d in found if d.code == "PMA101"] == [
+        NoCounterpart("motor.motor_asyncio", ("NotAThing",)), NoCounterpart("motor.web")]
+    assert all(d.fix is None for d in found if d.code == "PMA101")
+    out = _fix_summary(tmp_path, source)
+    assert "app.py:1: no PyMongo Async counterpart for `NotAThing`\n" in out
+    assert "app.py:2: `motor.web` has no PyMongo Async counterpart\n" in out

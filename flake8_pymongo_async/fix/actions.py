@@ -243,7 +243,7 @@ def list_to_list(ctx: FixContext, d: Diagnostic, action: ListToList) -> Outcome:
                     and len(call.args) == 1 and call.args[0] is node and not call.keywords)
     if node is None or not isinstance(call, ast.Call) or not is_list_call:
         return _refuse(d, "the `list(...)` call could not be located")
-    if "ChangeStream" in d.message:
+    if action.change_stream:
         return _refuse(d, "a change stream has no `to_list()`; iterate it with `async for`")
     if not ctx.enclosing_async(call):
         return _refuse(d, "`await` is only possible directly inside `async def`")

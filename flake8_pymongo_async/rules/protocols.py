@@ -339,7 +339,9 @@ class ProtocolFamily(Family):
             for arg in args:
                 value = w.value_of(arg)
                 if _async_iterable(value):
-                    fix = Fix.unsafe_edit(ListToList()) if builtin == "list" and w.in_async_function else None
+                    # A change stream has no to_list(): the fixer says so instead of fixing.
+                    to_list = ListToList(change_stream=value.kind == "change_stream")
+                    fix = Fix.unsafe_edit(to_list) if builtin == "list" and w.in_async_function else None
                     if _silent_iteration(value):
                         effect = "returns nothing, silently (no error, no query)"
                     else:

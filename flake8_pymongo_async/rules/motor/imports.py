@@ -6,7 +6,7 @@ import re
 from typing import List, Optional
 
 from ...api import tables
-from ...diagnostics import Fix, ImportFrom, MotorImport
+from ...diagnostics import Fix, ImportFrom, MotorImport, NoCounterpart
 from ..registry import Family, Rule
 
 PMA101 = Rule(
@@ -135,7 +135,7 @@ class MotorImportFamily(Family):
     def _motor_module_import(self, w, node: ast.Import, module: str, asname: Optional[str]) -> None:
         target = tables.MOTOR_MODULES.get(module)
         if target is None:
-            w.report(PMA101, node, detail=_no_counterpart(module))
+            w.report(PMA101, node, unfixable=NoCounterpart(module), detail=_no_counterpart(module))
             return
         w.report(
             PMA101, node, fix=Fix.safe_edit(MotorImport()),
@@ -164,15 +164,17 @@ class MotorImportFamily(Family):
             else:
                 missing.append(alias.name)
         if missing and not replacements and tables.MOTOR_MODULES.get(module, "") is None:
-            w.report(PMA101, node, detail=_no_counterpart(module))
+            w.report(PMA101, node, unfixable=NoCounterpart(module), detail=_no_counterpart(module))
             return
         detail = f"`from {module} import ...`: Motor is deprecated (end of life 14 May 2026)"
         if replacements:
             detail += "; use " + ", ".join(dict.fromkeys(replacements))
         if missing:
             detail += "; no PyMongo Async counterpart for " + ", ".join(f"`{m}`" for m in missing)
-        fix = Fix.safe_edit(MotorImport()) if not missing else None
-        w.report(PMA101, node, fix=fix, detail=detail)
+        if missing:
+            w.report(PMA101, node, unfixable=NoCounterpart(module, tuple(missing)), detail=detail)
+        else:
+            w.report(PMA101, node, fix=Fix.safe_edit(MotorImport()), detail=detail)
 
     def _check_async_names(self, w, node: ast.ImportFrom) -> None:
         for alias in node.names:
