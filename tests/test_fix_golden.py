@@ -114,7 +114,7 @@ def test_goldens_cover_every_action_and_every_fixable_rule():
         result = fix_text(_read(GOLDEN / f"{name}.in.py"), unsafe=_unsafe(name))
         actions.update(result.actions)
         codes.update(result.applied)
-    assert set(ACTIONS) <= set(actions), f"no golden exercises {sorted(set(ACTIONS) - set(actions))}"
+    assert set(ACTIONS) <= set(actions), f"no golden exercises {sorted(a.name for a in set(ACTIONS) - set(actions))}"
     fixable = {code for code, rule in RULES.items() if rule.fix_availability is not FixAvailability.NONE}
     assert fixable <= set(codes), f"no golden fixes {sorted(fixable - set(codes))}"
 

@@ -11,7 +11,7 @@ import ast
 from typing import Optional
 
 from ..api import tables
-from ..diagnostics import Fix
+from ..diagnostics import Applicability, Fix, InsertAwait, ParenthesizeAwait, RemoveAwait
 from ..semantic import kinds
 from ..semantic.values import Method, Obj, Pending
 from .registry import Family, FixAvailability, Rule
@@ -653,7 +653,7 @@ class AwaitFamily(Family):
             safe = in_async
             runtime = _RUNTIME.get(context, f"`AttributeError: 'coroutine' object has no attribute "
                                             f"'{getattr(node, 'attr', 'to_list')}'`")
-            _mark(w, pending, PMA202, pending_node, Fix("insert-await", safe=True) if safe else None,
+            _mark(w, pending, PMA202, pending_node, Fix.safe_edit(InsertAwait()) if safe else None,
                   detail=f"`{call}` is a coroutine under PyMongo Async that returns the cursor "
                          f"(Motor returned the cursor itself): {runtime}; write `await {call}`"
                          + (" in parentheses before chaining" if context == "attribute" else ""))
@@ -665,13 +665,13 @@ class AwaitFamily(Family):
                          f"`asyncio.create_task(...)`")
             return
         if context in ("attribute", "subscript", "call") and _awaited_through(w, node):
-            _mark(w, pending, PMA208, pending_node, Fix("parenthesize-await", safe=True),
+            _mark(w, pending, PMA208, pending_node, Fix.safe_edit(ParenthesizeAwait()),
                   detail=f"`await` binds looser than `.`, `[]` and `()`: this awaits the {_what(node)} of the "
                          f"coroutine `{call}`, not its result; write `(await {call}){_tail(node)}`")
             return
         if pending.member == "start_transaction":
             safe = context == "async_with" and in_async
-            fix = Fix("insert-await", safe=safe) if in_async else None
+            fix = Fix(InsertAwait(), Applicability.SAFE if safe else Applicability.UNSAFE) if in_async else None
             effect = (_RUNTIME["async_with"] if context == "async_with"
                       else "the transaction never starts and the writes that follow run outside it, silently")
             _mark(w, pending, PMA204, pending_node, fix,
@@ -679,12 +679,12 @@ class AwaitFamily(Family):
                          f"write `async with await session.start_transaction():`")
             return
         if isinstance(pending_node, ast.Attribute):  # an async property read
-            _mark(w, pending, PMA205, pending_node, Fix("insert-await", safe=False) if in_async else None,
+            _mark(w, pending, PMA205, pending_node, Fix.unsafe_edit(InsertAwait()) if in_async else None,
                   detail=f"`{call}` is an async property under PyMongo Async: without `await` it is a coroutine, "
                          f"always truthy and never `None`; write `(await {call})`")
             return
         if (pending.member in _CLOSE_MEMBERS and pending.owner.kind in _CLOSABLE) or pending.member == "end_session":
-            _mark(w, pending, PMA206, pending_node, Fix("insert-await", safe=False) if in_async else None,
+            _mark(w, pending, PMA206, pending_node, Fix.unsafe_edit(InsertAwait()) if in_async else None,
                   detail=f"`{call}` is a coroutine under PyMongo Async (Motor's `close()` was sync): without `await` "
                          f"nothing is closed, silently; write `await {call}`")
             return
@@ -694,7 +694,7 @@ class AwaitFamily(Family):
             "truth": "a coroutine is always true",
             "compare": "the comparison sees a coroutine, not the result",
         }.get(context, "the code uses the coroutine object, not its result")
-        _mark(w, pending, PMA201, pending_node, Fix("insert-await", safe=False) if in_async else None,
+        _mark(w, pending, PMA201, pending_node, Fix.unsafe_edit(InsertAwait()) if in_async else None,
               detail=f"`{call}` is a coroutine and is not awaited: {effect}; write `await {call}`")
 
     # ---------------------------------------------------------------- PMA203
@@ -705,7 +705,7 @@ class AwaitFamily(Family):
         if not isinstance(func, Method) or func.how != "sync":
             return
         class_name = _class_name(inner.kind)
-        w.report(PMA203, node, fix=Fix("remove-await", safe=True),
+        w.report(PMA203, node, fix=Fix.safe_edit(RemoveAwait()),
                  detail=f"`{func.name}()` is not a coroutine under PyMongo Async: `await` fails with "
                         f"`TypeError: object {class_name} can't be used in 'await' expression`; remove `await`")
 

@@ -10,7 +10,7 @@ import ast
 from typing import Dict, List
 
 from ..api import tables
-from ..diagnostics import Fix
+from ..diagnostics import AsyncFor, AsyncWith, Fix, ListToList, NextToAnext, StopIterationToAsync
 from ..semantic import kinds
 from ..semantic.model import ITERATING_BUILTINS
 from ..semantic.values import Obj, Pending
@@ -328,7 +328,7 @@ class ProtocolFamily(Family):
             effect = "iterates zero times, silently (no error, no query)"
         else:
             effect = f"fails with `TypeError: '{_class(obj)}' object is not iterable`"
-        fix = Fix("async-for", safe=False) if fixable and w.in_async_function else None
+        fix = Fix.unsafe_edit(AsyncFor()) if fixable and w.in_async_function else None
         w.report(PMA301, iter_node, fix=fix,
                  detail=f"sync {how} over an `{_class(obj)}` {effect}; use `async for` "
                         f"or `await cursor.to_list(None)`")
@@ -342,7 +342,9 @@ class ProtocolFamily(Family):
             for arg in args:
                 value = w.value_of(arg)
                 if _async_iterable(value):
-                    fix = Fix("list-to-list", safe=False) if builtin == "list" and w.in_async_function else None
+                    # A change stream has no to_list(): the fixer says so instead of fixing.
+                    to_list = ListToList(change_stream=value.kind == "change_stream")
+                    fix = Fix.unsafe_edit(to_list) if builtin == "list" and w.in_async_function else None
                     if _silent_iteration(value):
                         effect = "returns nothing, silently (no error, no query)"
                     else:
@@ -352,7 +354,7 @@ class ProtocolFamily(Family):
                                     f"use `await cursor.to_list(None)` or `async for`")
         elif builtin == "next" and node.args and _async_iterable(w.value_of(node.args[0])):
             obj = w.value_of(node.args[0])
-            w.report(PMA303, node, fix=Fix("anext", safe=False) if w.in_async_function else None,
+            w.report(PMA303, node, fix=Fix.unsafe_edit(NextToAnext()) if w.in_async_function else None,
                      detail=f"`next()` on an `{_class(obj)}` fails with `TypeError: '{_class(obj)}' object is not "
                             f"an iterator`; use `await anext(cursor)` (or `await cursor.next()`)")
         elif builtin == "len" and node.args and _async_iterable(w.value_of(node.args[0])):
@@ -374,12 +376,12 @@ class ProtocolFamily(Family):
         expr = item.context_expr
         if isinstance(value, Pending) and value.member == "start_transaction":
             value.reported = True  # type: ignore[attr-defined]
-            w.report(PMA302, expr, fix=Fix("async-with", safe=True) if w.in_async_function else None,
+            w.report(PMA302, expr, fix=Fix.safe_edit(AsyncWith()) if w.in_async_function else None,
                      detail="sync `with` on `start_transaction()`: under PyMongo Async it is a coroutine that returns "
                             "an async context manager; write `async with await session.start_transaction():`")
             return
         if isinstance(value, Obj) and value.flavour != "sync" and value.kind in _ASYNC_CONTEXT_KINDS:
-            w.report(PMA302, expr, fix=Fix("async-with", safe=True) if w.in_async_function else None,
+            w.report(PMA302, expr, fix=Fix.safe_edit(AsyncWith()) if w.in_async_function else None,
                      detail=f"sync `with` on an `{_class(value)}` fails with `TypeError: '{_class(value)}' object does "
                             f"not support the context manager protocol`; use `async with`")
 
@@ -415,7 +417,7 @@ class ProtocolFamily(Family):
         for handler in node.handlers:  # type: ignore[attr-defined]
             for name_node in _caught_names(handler.type):
                 if name_node.id == "StopIteration" and not w.scope.is_bound("StopIteration"):
-                    w.report(PMA303, name_node, fix=Fix("stop-async-iteration", safe=False),
+                    w.report(PMA303, name_node, fix=Fix.unsafe_edit(StopIterationToAsync()),
                              detail="`await cursor.next()` raises `StopAsyncIteration`, not `StopIteration`, at the "
                                     "end: this handler never runs; catch `StopAsyncIteration`")
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 from typing import Callable, Dict, Iterable, List, Optional, Sequence
 
-from ..diagnostics import Diagnostic, Fix
+from ..diagnostics import Diagnostic, Fix, NoCounterpart
 from ..rules.registry import Rule
 from ..settings import Settings
 from . import kinds
@@ -151,7 +151,8 @@ class Walker:
             self.factories[name] = kind
 
     # ------------------------------------------------------------------ reporting
-    def report(self, rule: Rule, node: ast.AST, fix: Optional[Fix] = None, **fields: object) -> None:
+    def report(self, rule: Rule, node: ast.AST, fix: Optional[Fix] = None,
+               unfixable: Optional[NoCounterpart] = None, **fields: object) -> None:
         if self.dead:
             return
         line = getattr(node, "lineno", 1)
@@ -169,6 +170,7 @@ class Walker:
                 end_col=getattr(node, "end_col_offset", None) or col,
                 message=rule.format(**fields),
                 fix=fix,
+                unfixable=unfixable,
             )
         )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
-from ...diagnostics import Fix
+from ...diagnostics import Applicability, Fix, RemoveKeyword, RenameKeyword, ToListNone
 from ...semantic.values import ClassRef, Method
 from ..registry import Family, FixAvailability, Rule
 
@@ -283,7 +283,7 @@ class MotorArgumentFamily(Family):
                 w.report(PMA107, keyword, fix=_remove_keyword_fix(keyword, "connect"))
             elif keyword.arg == "collection" and cls.kind == "gridfs_bucket":
                 w.report(PMA111, keyword,
-                         fix=Fix("rename-keyword", safe=True, data=("collection", "bucket_name")))
+                         fix=Fix.safe_edit(RenameKeyword("collection", "bucket_name")))
 
     def _to_list(self, w, node: ast.Call, method: Method) -> None:
         arg: Optional[ast.expr] = node.args[0] if node.args else None
@@ -293,13 +293,14 @@ class MotorArgumentFamily(Family):
                 arg, shown = keyword.value, "length={}"
         number = _int_literal(arg)
         if number is not None and number <= 0:
-            w.report(PMA106, node, fix=Fix("to-list-none", safe=True), arg=shown.format(number))
+            w.report(PMA106, node, fix=Fix.safe_edit(ToListNone()), arg=shown.format(number))
 
 
 def _remove_keyword_fix(keyword: ast.keyword, name: str) -> Fix:
     # Removing the argument also removes evaluating its value: safe only when that does nothing
     # (`io_loop=start_loop()` would no longer start the loop).
-    return Fix("remove-keyword", safe=has_no_side_effects(keyword.value), data=(name,))
+    safe = has_no_side_effects(keyword.value)
+    return Fix(RemoveKeyword(name), Applicability.SAFE if safe else Applicability.UNSAFE)
 
 
 # Nodes whose evaluation runs no user code worth keeping: literals, names, attribute chains,

@@ -6,8 +6,13 @@ import re
 from typing import List, Optional
 
 from ...api import tables
+<<<<<<< HEAD
 from ...diagnostics import Fix
 from ..registry import Family, FixAvailability, Rule
+=======
+from ...diagnostics import Fix, ImportFrom, MotorImport, NoCounterpart
+from ..registry import Family, Rule
+>>>>>>> i11-fix
 
 PMA101 = Rule(
     code="PMA101",
@@ -135,10 +140,10 @@ class MotorImportFamily(Family):
     def _motor_module_import(self, w, node: ast.Import, module: str, asname: Optional[str]) -> None:
         target = tables.MOTOR_MODULES.get(module)
         if target is None:
-            w.report(PMA101, node, detail=_no_counterpart(module))
+            w.report(PMA101, node, unfixable=NoCounterpart(module), detail=_no_counterpart(module))
             return
         w.report(
-            PMA101, node, fix=Fix("motor-import", safe=True),
+            PMA101, node, fix=Fix.safe_edit(MotorImport()),
             detail=f"`import {module}`: Motor is deprecated (end of life 14 May 2026); import `{target}` and use "
                    f"its PyMongo Async names (`AsyncIOMotorClient` becomes `pymongo.AsyncMongoClient`)",
         )
@@ -164,15 +169,17 @@ class MotorImportFamily(Family):
             else:
                 missing.append(alias.name)
         if missing and not replacements and tables.MOTOR_MODULES.get(module, "") is None:
-            w.report(PMA101, node, detail=_no_counterpart(module))
+            w.report(PMA101, node, unfixable=NoCounterpart(module), detail=_no_counterpart(module))
             return
         detail = f"`from {module} import ...`: Motor is deprecated (end of life 14 May 2026)"
         if replacements:
             detail += "; use " + ", ".join(dict.fromkeys(replacements))
         if missing:
             detail += "; no PyMongo Async counterpart for " + ", ".join(f"`{m}`" for m in missing)
-        fix = Fix("motor-import", safe=True) if not missing else None
-        w.report(PMA101, node, fix=fix, detail=detail)
+        if missing:
+            w.report(PMA101, node, unfixable=NoCounterpart(module, tuple(missing)), detail=detail)
+        else:
+            w.report(PMA101, node, fix=Fix.safe_edit(MotorImport()), detail=detail)
 
     def _check_async_names(self, w, node: ast.ImportFrom) -> None:
         for alias in node.names:
@@ -183,7 +190,7 @@ class MotorImportFamily(Family):
                 home = homes[0]
                 w.report(
                     PMA110, _alias_location(w, node, alias),
-                    fix=Fix("import-from", safe=True, data=(alias.name, home)),
+                    fix=Fix.safe_edit(ImportFrom(alias.name, home)),
                     module=node.module, name=alias.name, home=home,
                 )
 
