@@ -6,13 +6,8 @@ import re
 from typing import List, Optional
 
 from ...api import tables
-<<<<<<< HEAD
-from ...diagnostics import Fix
-from ..registry import Family, FixAvailability, Rule
-=======
 from ...diagnostics import Fix, ImportFrom, MotorImport, NoCounterpart
-from ..registry import Family, Rule
->>>>>>> i11-fix
+from ..registry import Family, FixAvailability, Rule
 
 PMA101 = Rule(
     code="PMA101",
