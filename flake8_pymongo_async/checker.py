@@ -7,19 +7,20 @@ from __future__ import annotations
 import ast
 import sys
 from dataclasses import dataclass
-from typing import List, Sequence
+from typing import FrozenSet, List, Sequence
 
 from .diagnostics import Diagnostic
+from .reporter import Reporter
 from .rules.awaits import AwaitFamily
 from .rules.gridfs import GridFSFamily
 from .rules.lifetime import LifetimeFamily, RequestFamily
 from .rules.motor import MotorFamily
 from .rules.protocols import ProtocolFamily
-from .semantic.model import MAX_DEPTH, Walker
+from .semantic.model import MAX_DEPTH, SemanticModel
 from .settings import DEFAULT_SETTINGS, Settings
 
 # Codes whose logic exists; the CLI, docs and tests treat the others as not yet available.
-IMPLEMENTED_CODES: frozenset = frozenset(
+IMPLEMENTED_CODES: FrozenSet[str] = frozenset(
     {"PMA101", "PMA102", "PMA103", "PMA104", "PMA105", "PMA106", "PMA107", "PMA108", "PMA109", "PMA110", "PMA111",
      "PMA201", "PMA202", "PMA203", "PMA204", "PMA205", "PMA206", "PMA207", "PMA208",
      "PMA301", "PMA302", "PMA303", "PMA304", "PMA401", "PMA402", "PMA403", "PMA404", "PMA501", "PMA502"}
@@ -62,17 +63,25 @@ def analyse(tree: ast.AST, lines: Sequence[str], settings: Settings = DEFAULT_SE
     """``check``, and whether the walk stopped at the nesting limit somewhere."""
     if not _may_have_evidence(lines, settings):
         return Analysis([])
-    walker = Walker(tree, lines, settings, families=_families())
     limit = sys.getrecursionlimit()
     if limit < _RECURSION_HEADROOM:
         sys.setrecursionlimit(_RECURSION_HEADROOM)
     try:
-        return Analysis(walker.run(), walker.depth_limit_reached)
+        return run_model(tree, lines, settings)
     finally:
         if limit < _RECURSION_HEADROOM:
             sys.setrecursionlimit(limit)
 
 
-def _families() -> list:
+def run_model(tree: ast.AST, lines: Sequence[str], settings: Settings = DEFAULT_SETTINGS) -> Analysis:
+    """One walk of the semantic model with every rule family subscribed, whatever the text says
+    (no evidence prefilter, no recursion headroom: ``analyse`` adds those)."""
+    reporter = Reporter()
+    model = SemanticModel(tree, lines, settings, subscribers=_families(), sink=reporter)
+    model.run()
+    return Analysis(reporter.diagnostics(), model.depth_limit_reached)
+
+
+def _families() -> List[object]:
     # A family may keep per-file state (open `try` blocks), so each check gets fresh instances.
     return [MotorFamily(), AwaitFamily(), ProtocolFamily(), LifetimeFamily(), RequestFamily(), GridFSFamily()]
