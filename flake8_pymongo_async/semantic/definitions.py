@@ -59,6 +59,8 @@ class DefinitionWalker(ModelState):
         self.current_function = info
         self.depth = 0
         try:
+            for on_function_start in self.handlers.function_start:
+                on_function_start(self, info)
             self._bind_parameters(info)
             self.block(node.body)
             for on_function_end in self.handlers.function_end:

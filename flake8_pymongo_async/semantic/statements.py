@@ -141,7 +141,7 @@ class StatementWalker(ModelState):
 
     def _s_While(self, node: ast.While) -> None:
         self.consume(self.expr(node.test), "truth", node.test)
-        self.loop(node.body, node.orelse)
+        self.loop(node)
 
     def _s_For(self, node: Union[ast.For, ast.AsyncFor]) -> None:
         iterable = self.expr(node.iter)
@@ -153,10 +153,14 @@ class StatementWalker(ModelState):
         self.bind(node.target, self.item_value(iterable, is_async), None)
         step = 0 if _fixed_iteration(node.iter) else 1
         self.loop_depth += step
+        for on_loop_start in self.handlers.loop_start:
+            on_loop_start(self, node)
         try:
             self.block(node.body)
         finally:
             self.loop_depth -= step
+        for on_loop_end in self.handlers.loop_end:
+            on_loop_end(self, node)
         self.scope.env = _join([before, self.scope.env])
         self.block(node.orelse)
 
@@ -208,8 +212,11 @@ class StatementWalker(ModelState):
         before = dict(self.scope.env)
         ends = [before]
         path = self.branch_path
+        key = id(node)
         for index, case in enumerate(node.cases):
-            self.branch_path = path + ((id(node), index),)
+            self.branch_path = path + ((key, index),)
+            for on_branch in self.handlers.branch:
+                on_branch(self, key, index)
             self.scope.env = dict(before)
             self.visit(case.pattern)
             if case.guard is not None:
@@ -218,6 +225,8 @@ class StatementWalker(ModelState):
             if not _terminates(case.body):
                 ends.append(self.scope.env)
         self.branch_path = path
+        for on_branches_end in self.handlers.branches_end:
+            on_branches_end(self, key)
         self.scope.env = _join(ends)
 
     # ------------------------------------------------------------------ flow
@@ -226,9 +235,12 @@ class StatementWalker(ModelState):
         before = self.scope.env
         ends = []
         path = self.branch_path
+        # keyed by the first body's list, which the AST owns (a temporary's id could be reused)
+        key = id(bodies[0])
         for index, body in enumerate(bodies):
-            # keyed by the first body's list, which the AST owns (a temporary's id could be reused)
-            self.branch_path = path + ((id(bodies[0]), index),)
+            self.branch_path = path + ((key, index),)
+            for on_branch in self.handlers.branch:
+                on_branch(self, key, index)
             self.scope.env = dict(before)
             if body is dead:
                 self.dead += 1
@@ -241,17 +253,23 @@ class StatementWalker(ModelState):
             if not _terminates(body):
                 ends.append(self.scope.env)
         self.branch_path = path
+        for on_branches_end in self.handlers.branches_end:
+            on_branches_end(self, key)
         self.scope.env = _join(ends) if ends else dict(before)
 
-    def loop(self, body: Sequence[ast.stmt], orelse: Sequence[ast.stmt]) -> None:
+    def loop(self, node: ast.While) -> None:
         before = dict(self.scope.env)
         self.loop_depth += 1
+        for on_loop_start in self.handlers.loop_start:
+            on_loop_start(self, node)
         try:
-            self.block(body)
+            self.block(node.body)
         finally:
             self.loop_depth -= 1
+        for on_loop_end in self.handlers.loop_end:
+            on_loop_end(self, node)
         self.scope.env = _join([before, self.scope.env])
-        self.block(orelse)
+        self.block(node.orelse)
 
     # ------------------------------------------------------------------ binding
     def assign_name(self, name: str, value: Value) -> None:
