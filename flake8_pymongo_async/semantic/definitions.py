@@ -49,10 +49,7 @@ class DefinitionWalker(ModelState):
             return
         info.walking = True
         node = info.node
-        saved = (self.scope, self.in_async_function, self.current_function, self.depth, self.bound_pending,
-                 self.loop_depth, self.dead)
-        self.bound_pending = []
-        self.loop_depth = 0
+        saved = (self.scope, self.in_async_function, self.current_function, self.depth, self.dead)
         self.dead = 0
         self.scope = Scope("function", info.parent_scope, cls=info.cls, func=info)
         self.in_async_function = isinstance(node, ast.AsyncFunctionDef)
@@ -66,8 +63,7 @@ class DefinitionWalker(ModelState):
             for on_function_end in self.handlers.function_end:
                 on_function_end(self, info)
         finally:
-            (self.scope, self.in_async_function, self.current_function, self.depth, self.bound_pending,
-             self.loop_depth, self.dead) = saved
+            (self.scope, self.in_async_function, self.current_function, self.depth, self.dead) = saved
             info.walking = False
             info.walked = True
 

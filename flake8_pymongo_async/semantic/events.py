@@ -64,7 +64,7 @@ class Event(enum.Enum):
 UseContext = Literal[
     "await", "return", "yield", "store", "arg", "lambda", "bind",
     "discard", "attribute", "subscript", "call", "iterate", "async_iterate", "with", "async_with",
-    "compare", "truth", "builtin_arg", "value", "unpack", "future_arg",
+    "compare", "truth", "builtin_arg", "value", "unpack",
 ]
 
 Loop = Union[ast.For, ast.AsyncFor, ast.While]

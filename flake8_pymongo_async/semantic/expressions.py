@@ -48,9 +48,6 @@ Comprehension = Union[ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp]
 # Each takes its own node type: the table below is keyed by that type.
 ExpressionHandler = Callable[..., Value]
 
-# Functions that need an asyncio.Future, which a coroutine is not (Motor's calls returned Futures).
-FUTURE_ONLY_FUNCTIONS = frozenset({"asyncio.wrap_future", "asyncio.isfuture"})
-
 
 class ExpressionEvaluator(ModelState):
     def expression_handlers(self) -> Dict[type, ExpressionHandler]:
@@ -188,13 +185,7 @@ class ExpressionEvaluator(ModelState):
     def _call(self, node: ast.Call) -> Value:
         func = self._child(node, node.func)
         self.consume(func, "call", node)
-        context: UseContext
-        if self.is_builtin_call(node, func) in NON_AWAITING_BUILTINS:
-            context = "builtin_arg"
-        elif isinstance(func, Special) and func.name in FUTURE_ONLY_FUNCTIONS:
-            context = "future_arg"
-        else:
-            context = "arg"
+        context: UseContext = "builtin_arg" if self.is_builtin_call(node, func) in NON_AWAITING_BUILTINS else "arg"
         to_loop = 1 if isinstance(func, Special) and func.name == "asyncio.run_coroutine_threadsafe" else 0
         self.handed_to_loop += to_loop
         try:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import ast
 
-from .builtin_names import ITERATING_BUILTINS
 from .definitions import DefinitionWalker
 from .expressions import MAX_DEPTH, ExpressionEvaluator
 from .statements import StatementWalker
@@ -51,4 +50,4 @@ class SemanticModel(StatementWalker, DefinitionWalker, ExpressionEvaluator):
         return None
 
 
-__all__ = ["SemanticModel", "MAX_DEPTH", "ITERATING_BUILTINS"]
+__all__ = ["SemanticModel", "MAX_DEPTH"]

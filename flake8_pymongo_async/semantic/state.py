@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 from abc import abstractmethod
-from typing import TYPE_CHECKING, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Callable, Dict, Iterable, List, Optional, Sequence
 
 from ..diagnostics import Fix
 from ..settings import Settings
@@ -36,20 +36,13 @@ class ModelState:
         self.parents: Dict[int, ast.AST] = {}  # id(child expression) -> parent, filled as we go
         self.in_async_function = False
         self.current_function: Optional[FunctionInfo] = None
-        self.bound_pending: List[Pending] = []  # coroutines bound to names in the current function
         self.dead = 0  # > 0 while walking a branch that never runs (`if False:`)
         self.current_stmt: Optional[ast.stmt] = None  # the statement whose expressions are being walked
         self.chains_recorded = False  # whether any `a.b.c = value` was seen (else no chain lookups)
-        # > 0 inside the body of a loop over run-time data (or a `while`) in the current function;
-        # loops over a literal list or `range(<literal>)` run a fixed, chosen number of times.
-        self.loop_depth = 0
         # Module-level names holding async driver objects -> the name of the object they derive
         # from (`db = client.app` makes "db" -> "client"), so uses of either reach one client.
         self.module_roots: Dict[str, str] = {}
         self.default_loop = EventLoop(new=False)
-        # Which branch of which `if`/`match` the walk is in: ((branching statement id, index), ...).
-        # Two sites whose paths differ at the same statement never both run.
-        self.branch_path: Tuple[Tuple[int, int], ...] = ()
         # > 0 while walking the arguments of asyncio.run_coroutine_threadsafe(): the coroutine runs
         # on the loop it is handed to, so what it uses is not used by the calling thread.
         self.handed_to_loop = 0
@@ -72,8 +65,6 @@ class ModelState:
             value.awaited = True
         elif context in ("return", "yield", "store", "arg", "lambda"):
             value.escaped = True
-        elif context == "bind":
-            self.bound_pending.append(value)
         for on_pending_use in self.handlers.pending_use:
             on_pending_use(self, value, context, node)
 

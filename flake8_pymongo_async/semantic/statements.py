@@ -151,14 +151,9 @@ class StatementWalker(ModelState):
             on_iterate(self, node, node.iter, iterable, is_async)
         before = dict(self.scope.env)
         self.bind(node.target, self.item_value(iterable, is_async), None)
-        step = 0 if _fixed_iteration(node.iter) else 1
-        self.loop_depth += step
         for on_loop_start in self.handlers.loop_start:
             on_loop_start(self, node)
-        try:
-            self.block(node.body)
-        finally:
-            self.loop_depth -= step
+        self.block(node.body)
         for on_loop_end in self.handlers.loop_end:
             on_loop_end(self, node)
         self.scope.env = _join([before, self.scope.env])
@@ -211,10 +206,8 @@ class StatementWalker(ModelState):
         self.expr(node.subject)
         before = dict(self.scope.env)
         ends = [before]
-        path = self.branch_path
         key = id(node)
         for index, case in enumerate(node.cases):
-            self.branch_path = path + ((key, index),)
             for on_branch in self.handlers.branch:
                 on_branch(self, key, index)
             self.scope.env = dict(before)
@@ -224,7 +217,6 @@ class StatementWalker(ModelState):
             self.block(case.body)
             if not _terminates(case.body):
                 ends.append(self.scope.env)
-        self.branch_path = path
         for on_branches_end in self.handlers.branches_end:
             on_branches_end(self, key)
         self.scope.env = _join(ends)
@@ -234,11 +226,9 @@ class StatementWalker(ModelState):
                  dead: Optional[List[ast.stmt]] = None) -> None:
         before = self.scope.env
         ends = []
-        path = self.branch_path
         # keyed by the first body's list, which the AST owns (a temporary's id could be reused)
         key = id(bodies[0])
         for index, body in enumerate(bodies):
-            self.branch_path = path + ((key, index),)
             for on_branch in self.handlers.branch:
                 on_branch(self, key, index)
             self.scope.env = dict(before)
@@ -252,20 +242,15 @@ class StatementWalker(ModelState):
             self.block(body)
             if not _terminates(body):
                 ends.append(self.scope.env)
-        self.branch_path = path
         for on_branches_end in self.handlers.branches_end:
             on_branches_end(self, key)
         self.scope.env = _join(ends) if ends else dict(before)
 
     def loop(self, node: ast.While) -> None:
         before = dict(self.scope.env)
-        self.loop_depth += 1
         for on_loop_start in self.handlers.loop_start:
             on_loop_start(self, node)
-        try:
-            self.block(node.body)
-        finally:
-            self.loop_depth -= 1
+        self.block(node.body)
         for on_loop_end in self.handlers.loop_end:
             on_loop_end(self, node)
         self.scope.env = _join([before, self.scope.env])
@@ -366,14 +351,6 @@ def merge_optional(a: Value, b: Value) -> Value:
     if b is NONE:
         return a
     return merge(a, b)
-
-
-def _fixed_iteration(node: ast.AST) -> bool:
-    """A loop over a literal display or `range()` of literals: a fixed set chosen in the code."""
-    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
-        return True
-    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "range"
-            and all(isinstance(a, ast.Constant) for a in node.args))
 
 
 def _leftmost_name(node: ast.AST) -> Optional[str]:

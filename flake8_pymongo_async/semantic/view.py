@@ -25,10 +25,17 @@ class RuleLike(Protocol):
 class Location(Protocol):
     """A position for something that is not an AST node (an import alias on Python 3.9)."""
 
-    lineno: int
-    col_offset: int
-    end_lineno: Optional[int]
-    end_col_offset: Optional[int]
+    @property
+    def lineno(self) -> int: ...
+
+    @property
+    def col_offset(self) -> int: ...
+
+    @property
+    def end_lineno(self) -> Optional[int]: ...
+
+    @property
+    def end_col_offset(self) -> Optional[int]: ...
 
 
 Site = Union[ast.AST, Location]
