@@ -17,7 +17,7 @@ from .state import ModelState
 from .values import NONE, ClassInfo, Conflict, FuncRef, FunctionInfo, Instance, Obj, Pending, UserClass, Value, merge
 
 
-class DefinitionWalker(ModelState):
+class Definitions(ModelState):
     def _s_FunctionDef(self, node: Union[ast.FunctionDef, ast.AsyncFunctionDef]) -> None:
         for decorator in node.decorator_list:
             self.expr(decorator)

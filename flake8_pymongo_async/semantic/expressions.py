@@ -49,7 +49,7 @@ Comprehension = Union[ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp]
 ExpressionHandler = Callable[..., Value]
 
 
-class ExpressionEvaluator(ModelState):
+class Expressions(ModelState):
     def expression_handlers(self) -> Dict[type, ExpressionHandler]:
         """Expression type -> the bound method that evaluates it (the others: `expr`'s generic walk)."""
         handlers: Dict[type, ExpressionHandler] = {

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import ast
 
-from .definitions import DefinitionWalker
-from .expressions import MAX_DEPTH, ExpressionEvaluator
-from .statements import StatementWalker
+from .definitions import Definitions
+from .expressions import MAX_DEPTH, Expressions
+from .statements import Statements
 from .values import Value
 
 
-class SemanticModel(StatementWalker, DefinitionWalker, ExpressionEvaluator):
+class SemanticModel(Statements, Definitions, Expressions):
     """Construct with the tree, its lines, the settings, the subscribers and a sink, then ``run()``."""
 
     # ------------------------------------------------------------------ driver

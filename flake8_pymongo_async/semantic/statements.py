@@ -8,7 +8,7 @@ from __future__ import annotations
 import ast
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Union
 
-from .events import UseContext
+from .events import Loop, UseContext
 from .expressions import MAX_DEPTH, dotted
 from .resolve import resolve_dotted, resolve_import
 from .state import ModelState
@@ -22,7 +22,7 @@ _STATEMENT_HANDLERS: Dict[type, Optional[Callable[..., None]]] = {}
 Env = Dict[str, Value]
 
 
-class StatementWalker(ModelState):
+class Statements(ModelState):
     def block(self, stmts: Iterable[ast.stmt]) -> None:
         for stmt in stmts:
             self.stmt(stmt)
@@ -141,7 +141,7 @@ class StatementWalker(ModelState):
 
     def _s_While(self, node: ast.While) -> None:
         self.consume(self.expr(node.test), "truth", node.test)
-        self.loop(node)
+        self.loop(node, dict(self.scope.env))
 
     def _s_For(self, node: Union[ast.For, ast.AsyncFor]) -> None:
         iterable = self.expr(node.iter)
@@ -151,13 +151,7 @@ class StatementWalker(ModelState):
             on_iterate(self, node, node.iter, iterable, is_async)
         before = dict(self.scope.env)
         self.bind(node.target, self.item_value(iterable, is_async), None)
-        for on_loop_start in self.handlers.loop_start:
-            on_loop_start(self, node)
-        self.block(node.body)
-        for on_loop_end in self.handlers.loop_end:
-            on_loop_end(self, node)
-        self.scope.env = _join([before, self.scope.env])
-        self.block(node.orelse)
+        self.loop(node, before)
 
     _s_AsyncFor = _s_For
 
@@ -246,8 +240,8 @@ class StatementWalker(ModelState):
             on_branches_end(self, key)
         self.scope.env = _join(ends) if ends else dict(before)
 
-    def loop(self, node: ast.While) -> None:
-        before = dict(self.scope.env)
+    def loop(self, node: Loop, before: Env) -> None:
+        """The body, run zero or more times (what it binds joins with `before`), then the `else`."""
         for on_loop_start in self.handlers.loop_start:
             on_loop_start(self, node)
         self.block(node.body)

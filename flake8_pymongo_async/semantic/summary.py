@@ -15,28 +15,8 @@ from typing import TYPE_CHECKING, Dict, List, Mapping, Optional, Tuple
 
 from .expressions import dotted
 from .scope import Scope
-from .values import (
-    FALSE,
-    NONE,
-    TRUE,
-    Awaitable,
-    ClassInfo,
-    ClassRef,
-    Conflict,
-    EventLoop,
-    Flavour,
-    FuncRef,
-    FunctionInfo,
-    Instance,
-    ListOf,
-    Method,
-    Module,
-    Obj,
-    Pending,
-    Special,
-    UserClass,
-    Value,
-)
+from .values import (FALSE, NONE, TRUE, Awaitable, ClassInfo, ClassRef, Conflict, EventLoop, Flavour, FuncRef,
+                     FunctionInfo, Instance, ListOf, Method, Module, Obj, Pending, Special, UserClass, Value)
 
 if TYPE_CHECKING:
     from .model import SemanticModel
