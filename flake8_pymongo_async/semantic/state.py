@@ -1,9 +1,9 @@
 """The semantic model's state during its walk, shared by its parts.
 
 ``SemanticModel`` (``model.py``) is made of three parts, each a mixin over ``ModelState``:
-``expressions.Expressions``, ``statements.Statements`` and
-``definitions.Definitions``. The methods one part calls on another are declared here for the
-type checker only; at run time each exists once, in its part.
+``expressions.Expressions``, ``statements.Statements`` and ``definitions.Definitions``. The
+methods one part calls on another are declared here for the type checker only; at run time each
+exists once, in its part.
 """
 from __future__ import annotations
 
