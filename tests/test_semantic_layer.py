@@ -85,6 +85,16 @@ def test_handlers_run_in_subscription_order_for_the_events_they_name() -> None:
                    "a function_end", "b function_end", "a module_end", "b module_end"]
 
 
+def test_every_rule_family_subscribes_to_known_events_only() -> None:
+    from flake8_pymongo_async import checker
+
+    families = checker._families()
+    handlers = subscribe(tuple(families))  # raises UnknownEventError for a misspelt handler
+    subscribed = sum(len(getattr(handlers, events._slot(event))) for event in Event)
+    declared = sum(1 for family in families for name in dir(family) if name.startswith("on_"))
+    assert families and subscribed == declared
+
+
 def test_every_event_has_a_handlers_slot() -> None:
     assert set(events.Handlers.__slots__) == {events._slot(event) for event in Event}
     handlers = subscribe(())
