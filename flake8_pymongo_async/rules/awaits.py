@@ -8,12 +8,13 @@ by the most specific rule: PMA202/PMA204/PMA205/PMA206/PMA207/PMA208 before PMA2
 from __future__ import annotations
 
 import ast
-from typing import Optional
+from typing import List, Optional
 
-from ..api import tables
+from ..api import kinds, tables
 from ..diagnostics import Applicability, Fix, InsertAwait, ParenthesizeAwait, RemoveAwait
-from ..semantic import kinds
-from ..semantic.values import Method, Obj, Pending
+from ..semantic.events import UseContext
+from ..semantic.values import FunctionInfo, Method, Obj, Pending, Special, Value
+from ..semantic.view import ModelView, RuleLike
 from .registry import Family, FixAvailability, Rule
 
 
@@ -609,6 +610,8 @@ _FUTURE_API = frozenset({"add_done_callback", "remove_done_callback", "result", 
 _CLOSABLE = frozenset({"client", "cursor", "raw_batch_cursor", "command_cursor", "raw_batch_command_cursor",
                        "change_stream", "grid_out", "grid_in", "grid_out_cursor"})
 _CLOSE_MEMBERS = frozenset({"close", "aclose"})
+# Functions that need an asyncio.Future, which a coroutine is not (Motor's calls returned Futures).
+_FUTURE_ONLY_FUNCTIONS = frozenset({"asyncio.wrap_future", "asyncio.isfuture"})
 _RUNTIME = {
     "async_iterate": "`TypeError: 'async for' requires an object with __aiter__ method, got coroutine`",
     "iterate": "`TypeError: 'coroutine' object is not iterable`",
@@ -618,28 +621,42 @@ _RUNTIME = {
 
 
 class AwaitFamily(Family):
-    def on_pending_use(self, w, pending: Pending, context: str, node: ast.AST) -> None:
-        if context not in _MISUSES or pending.reported:
+    def __init__(self) -> None:
+        # Coroutines bound to a name, per function being walked (the module's first): a function
+        # walked on demand inside another gets its own list on top.
+        self._bound: List[List[Pending]] = [[]]
+
+    def on_function_start(self, w: ModelView, info: FunctionInfo) -> None:
+        self._bound.append([])
+
+    def on_pending_use(self, w: ModelView, pending: Pending, context: UseContext, node: ast.AST) -> None:
+        if context == "bind":
+            self._bound[-1].append(pending)
             return
-        if pending.awaited and context != "discard":
+        use: str = "future_arg" if context == "arg" and _future_only_argument(w, node) else context
+        if use not in _MISUSES or pending.reported:
             return
-        if context == "with" and pending.member == "start_transaction":
+        if pending.awaited and use != "discard":
+            return
+        if use == "with" and pending.member == "start_transaction":
             return  # a sync `with`: PMA302 reports it, with the `await` it also needs
-        self._report(w, pending, context, node)
+        self._report(w, pending, use, node)
 
-    def on_function_end(self, w, info) -> None:
-        self._never_awaited(w)
+    def on_function_end(self, w: ModelView, info: FunctionInfo) -> None:
+        self._never_awaited(w, self._bound.pop())
 
-    def on_module_end(self, w) -> None:
-        self._never_awaited(w)
+    def on_module_end(self, w: ModelView) -> None:
+        self._never_awaited(w, self._bound[0])
 
-    def _never_awaited(self, w) -> None:
-        for pending in w.bound_pending:
+    def _never_awaited(self, w: ModelView, bound: List[Pending]) -> None:
+        for pending in bound:
             if not (pending.awaited or pending.escaped or pending.reported):
                 self._report(w, pending, "never_awaited", pending.node)
 
     # ---------------------------------------------------------------- choosing the rule
-    def _report(self, w, pending: Pending, context: str, node: ast.AST) -> None:
+    def _report(self, w: ModelView, pending: Pending, context: str, node: ast.AST) -> None:
+        """`context`: the use (a ``UseContext``), or "future_arg" (passed to a function that needs
+        an ``asyncio.Future``) or "never_awaited" (bound to a name never awaited)."""
         pending_node = pending.node
         call = _describe(pending)
         in_async = w.in_async_function
@@ -698,7 +715,7 @@ class AwaitFamily(Family):
               detail=f"`{call}` is a coroutine and is not awaited: {effect}; write `await {call}`")
 
     # ---------------------------------------------------------------- PMA203
-    def on_await(self, w, node: ast.Await, inner) -> None:
+    def on_await(self, w: ModelView, node: ast.Await, inner: Value) -> None:
         if not isinstance(inner, Obj) or inner.flavour == "sync" or not isinstance(node.value, ast.Call):
             return
         func = w.value_of(node.value.func)
@@ -710,12 +727,21 @@ class AwaitFamily(Family):
                         f"`TypeError: object {class_name} can't be used in 'await' expression`; remove `await`")
 
 
-def _mark(w, pending: Pending, rule, node: ast.AST, fix: Optional[Fix], detail: str) -> None:
+def _mark(w: ModelView, pending: Pending, rule: RuleLike, node: ast.AST, fix: Optional[Fix], detail: str) -> None:
     pending.reported = True
     w.report(rule, node, fix=fix, detail=detail)
 
 
-def _awaited_through(w, node: ast.AST) -> bool:
+def _future_only_argument(w: ModelView, node: ast.AST) -> bool:
+    """Whether `node`, an argument of a call, is passed to a function that needs a Future."""
+    call = w.parent_of(node)
+    if not isinstance(call, ast.Call):
+        return False
+    func = w.value_of(call.func)
+    return isinstance(func, Special) and func.name in _FUTURE_ONLY_FUNCTIONS
+
+
+def _awaited_through(w: ModelView, node: ast.AST) -> bool:
     """Whether `node` (an attribute, subscript or call of a coroutine) sits under an `await`."""
     current = node
     while True:

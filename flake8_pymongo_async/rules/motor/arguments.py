@@ -5,7 +5,8 @@ import ast
 from typing import Optional
 
 from ...diagnostics import Applicability, Fix, RemoveKeyword, RenameKeyword, ToListNone
-from ...semantic.values import ClassRef, Method
+from ...semantic.values import ClassRef, Method, Value
+from ...semantic.view import ModelView
 from ..registry import Family, FixAvailability, Rule
 
 PMA102 = Rule(
@@ -262,7 +263,7 @@ The fix renames the keyword to `bucket_name=`. It is safe: the original call alw
 
 class MotorArgumentFamily(Family):
     # ---------------------------------------------------------------- constructors
-    def on_call(self, w, node: ast.Call, func) -> None:
+    def on_call(self, w: ModelView, node: ast.Call, func: Value) -> None:
         if isinstance(func, ClassRef):
             if func.flavour != "sync":
                 self._constructor(w, node, func)
@@ -270,7 +271,7 @@ class MotorArgumentFamily(Family):
         if isinstance(func, Method) and func.name == "to_list" and func.owner.flavour != "sync":
             self._to_list(w, node, func)
 
-    def _constructor(self, w, node: ast.Call, cls: ClassRef) -> None:
+    def _constructor(self, w: ModelView, node: ast.Call, cls: ClassRef) -> None:
         for keyword in node.keywords:
             if keyword.arg == "io_loop" and cls.kind in ("client", "client_encryption"):
                 error = ("ConfigurationError: Unknown option: io_loop" if cls.kind == "client" else
@@ -285,7 +286,7 @@ class MotorArgumentFamily(Family):
                 w.report(PMA111, keyword,
                          fix=Fix.safe_edit(RenameKeyword("collection", "bucket_name")))
 
-    def _to_list(self, w, node: ast.Call, method: Method) -> None:
+    def _to_list(self, w: ModelView, node: ast.Call, method: Method) -> None:
         arg: Optional[ast.expr] = node.args[0] if node.args else None
         shown = "{}"
         for keyword in node.keywords:

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import List, Optional
+from typing import List, Optional, Union
 
 from ...api import tables
 from ...diagnostics import Fix, ImportFrom, MotorImport, NoCounterpart
+from ...semantic.view import ModelView, Site
 from ..registry import Family, FixAvailability, Rule
 
 PMA101 = Rule(
@@ -121,7 +122,7 @@ fails.
 
 
 class MotorImportFamily(Family):
-    def on_import(self, w, node: ast.AST) -> None:
+    def on_import(self, w: ModelView, node: Union[ast.Import, ast.ImportFrom]) -> None:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if _is_motor(alias.name):
@@ -132,7 +133,7 @@ class MotorImportFamily(Family):
             elif node.module in tables.SCANNED_MODULES:
                 self._check_async_names(w, node)
 
-    def _motor_module_import(self, w, node: ast.Import, module: str, asname: Optional[str]) -> None:
+    def _motor_module_import(self, w: ModelView, node: ast.Import, module: str, asname: Optional[str]) -> None:
         target = tables.MOTOR_MODULES.get(module)
         if target is None:
             w.report(PMA101, node, unfixable=NoCounterpart(module), detail=_no_counterpart(module))
@@ -143,7 +144,7 @@ class MotorImportFamily(Family):
                    f"its PyMongo Async names (`AsyncIOMotorClient` becomes `pymongo.AsyncMongoClient`)",
         )
 
-    def _motor_from_import(self, w, node: ast.ImportFrom) -> None:
+    def _motor_from_import(self, w: ModelView, node: ast.ImportFrom) -> None:
         module = node.module or ""
         replacements: List[str] = []
         missing: List[str] = []
@@ -176,7 +177,7 @@ class MotorImportFamily(Family):
         else:
             w.report(PMA101, node, fix=Fix.safe_edit(MotorImport()), detail=detail)
 
-    def _check_async_names(self, w, node: ast.ImportFrom) -> None:
+    def _check_async_names(self, w: ModelView, node: ast.ImportFrom) -> None:
         for alias in node.names:
             homes = tables.ASYNC_NAME_HOMES.get(alias.name)
             # Fire only on a real ImportError: modules that merely import the name (AsyncCollection
@@ -197,7 +198,7 @@ class _Location:
         self.lineno, self.col_offset, self.end_lineno, self.end_col_offset = line, col, line, end_col
 
 
-def _alias_location(w, node: ast.ImportFrom, alias: ast.alias):
+def _alias_location(w: ModelView, node: ast.ImportFrom, alias: ast.alias) -> Site:
     if getattr(alias, "lineno", None) is not None:  # Python 3.10+
         return alias
     # Python 3.9: find the name in the statement's lines, after the `import` keyword.

@@ -8,8 +8,9 @@ from __future__ import annotations
 import ast
 from typing import Dict
 
-from ...semantic import kinds
-from ...semantic.values import Obj
+from ...api import kinds
+from ...semantic.values import Obj, Value
+from ...semantic.view import ModelView
 from ..registry import Family, FixAvailability, Rule
 
 PMA103 = Rule(
@@ -382,7 +383,7 @@ _NAVIGABLE = ("client", "database", "collection")
 
 class MotorRemovedMemberFamily(Family):
     # ---------------------------------------------------------------- removed members
-    def on_attribute(self, w, node: ast.Attribute, base, is_store: bool) -> None:
+    def on_attribute(self, w: ModelView, node: ast.Attribute, base: Value, is_store: bool) -> None:
         rule = _REMOVED_MEMBER_RULES.get(node.attr)
         if rule is None or not isinstance(base, Obj) or base.flavour == "sync":
             return
@@ -393,14 +394,15 @@ class MotorRemovedMemberFamily(Family):
         if rule is PMA108:
             fields = {"attr": f".{node.attr}", "name": node.attr}
         elif rule in (PMA103, PMA109):
-            suffix = "()" if isinstance(w.parent_of(node), ast.Call) and w.parent_of(node).func is node else ""
+            parent = w.parent_of(node)
+            suffix = "()" if isinstance(parent, ast.Call) and parent.func is node else ""
             fields = {
                 "attr": f".{node.attr}{suffix}",
                 "silent": (f": on an `Async{_class_word(base.kind)}` it silently returns a sub-"
                            f"{'database' if base.kind == 'client' else 'collection'} named {node.attr!r}"
                            if silent else ""),
             }
-        w.report(rule, node, **fields)
+        w.report(rule, node, None, **fields)
 
 
 def _motor_had_it(obj: Obj, name: str) -> bool:
