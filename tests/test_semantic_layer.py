@@ -9,7 +9,7 @@ from typing import List, Optional, Tuple
 
 import pytest
 
-from flake8_pymongo_async.diagnostics import Fix
+from flake8_pymongo_async.diagnostics import Fix, InsertAwait
 from flake8_pymongo_async.reporter import Reporter
 from flake8_pymongo_async.semantic import events
 from flake8_pymongo_async.semantic.events import Event, UnknownEventError, subscribe
@@ -151,7 +151,7 @@ def test_the_reporter_drops_dead_branches_and_repeats_and_sorts() -> None:
 def test_the_reporter_keeps_the_fix_and_the_end_position() -> None:
     reporter = Reporter()
     node = ast.parse("call(x)\n").body[0]
-    fix = Fix("insert-await", safe=True)
+    fix = Fix.safe_edit(InsertAwait())
     reporter.report(FakeRule("PMA998", "m"), node, fix, {}, dead=False)
     reporter.report(FakeRule("PMA997", "m"), node, None, {}, dead=True)
     [diagnostic] = reporter.diagnostics()

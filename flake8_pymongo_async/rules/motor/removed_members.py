@@ -402,7 +402,7 @@ class MotorRemovedMemberFamily(Family):
                            f"{'database' if base.kind == 'client' else 'collection'} named {node.attr!r}"
                            if silent else ""),
             }
-        w.report(rule, node, None, **fields)
+        w.report(rule, node, None, None, **fields)
 
 
 def _motor_had_it(obj: Obj, name: str) -> bool:
