@@ -3,7 +3,24 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import ClassVar, Optional, Tuple, Union
+from typing import ClassVar, Optional, Protocol, Tuple, Union
+
+
+class Located(Protocol):
+    """Anything with an ``ast``-style position: a node (expression, statement, keyword, alias...)
+    or a stand-in where Python gives none (an import alias on Python 3.9)."""
+
+    @property
+    def lineno(self) -> int: ...
+
+    @property
+    def col_offset(self) -> int: ...
+
+    @property
+    def end_lineno(self) -> Optional[int]: ...
+
+    @property
+    def end_col_offset(self) -> Optional[int]: ...
 
 
 # ---------------------------------------------------------------------- fix actions

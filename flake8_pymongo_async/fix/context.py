@@ -7,7 +7,8 @@ from typing import Dict, List, Optional, Tuple, Type, TypeVar, Union
 from ..diagnostics import Diagnostic
 from .edits import SgIndex
 from .scopes import ScopeModel, parent_map
-from .source import Located, Positions
+from ..diagnostics import Located
+from .source import Positions
 
 Key = Tuple[int, int, int, int]
 N = TypeVar("N", bound=ast.AST)

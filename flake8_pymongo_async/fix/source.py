@@ -13,10 +13,11 @@ import io
 import tokenize
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import List, Optional, Protocol, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 from ast_grep_py import Pos, SgNode
 
+from ..diagnostics import Located
 from ..writes import Snapshot, read_with_snapshot, replace_source
 
 from ..columns import ByteColumns
@@ -92,19 +93,6 @@ def split_lines(text: str) -> List[str]:
 
 def has_lone_cr(text: str) -> bool:
     return "\r" in text.replace("\r\n", "")
-
-
-class Located(Protocol):
-    """An ``ast`` node with a position (expressions, statements, keywords, aliases, arguments...)."""
-
-    @property
-    def lineno(self) -> int: ...
-    @property
-    def col_offset(self) -> int: ...
-    @property
-    def end_lineno(self) -> Optional[int]: ...
-    @property
-    def end_col_offset(self) -> Optional[int]: ...
 
 
 class Positions:

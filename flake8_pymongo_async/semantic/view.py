@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 from typing import Mapping, Optional, Protocol, Sequence, Union
 
-from ..diagnostics import Fix, NoCounterpart
+from ..diagnostics import Fix, Located, NoCounterpart
 from .values import FunctionInfo, Value
 
 
@@ -22,23 +22,7 @@ class RuleLike(Protocol):
     def format(self, **fields: object) -> str: ...
 
 
-class Location(Protocol):
-    """A position for something that is not an AST node (an import alias on Python 3.9)."""
-
-    @property
-    def lineno(self) -> int: ...
-
-    @property
-    def col_offset(self) -> int: ...
-
-    @property
-    def end_lineno(self) -> Optional[int]: ...
-
-    @property
-    def end_col_offset(self) -> Optional[int]: ...
-
-
-Site = Union[ast.AST, Location]
+Site = Union[ast.AST, Located]
 
 
 class DiagnosticSink(Protocol):
