@@ -10,6 +10,7 @@ import pytest
 from flake8_pymongo_async import checker, docs_render
 from flake8_pymongo_async.rules import registry
 from flake8_pymongo_async.rules.registry import RULES, Family, FixAvailability, Rule, parse_docs
+from flake8_pymongo_async.rules.shared_docs import PASSAGES
 
 MARKDOWN = """
 ## What it does
@@ -79,6 +80,48 @@ def test_parse_docs_rejects_malformed_markdown(markdown, error):
 def test_a_rule_with_malformed_docs_names_its_code():
     with pytest.raises(ValueError, match="PMA999: unknown section"):
         Rule(code="PMA999", name="x", message="x", fix_availability=FixAvailability.NONE, markdown="## Nope\n")
+
+
+@pytest.mark.parametrize("marker", ["{{no-such-passage}}", "{{guide:no-such-section}}", "{{api:AsyncNothing.find()}}",
+                                    "{{Extra-Factories}}", "{{}}"])
+def test_a_marker_naming_nothing_fails_when_the_rule_is_defined(marker):
+    markdown = f"## What it does\n\nx\n\n## Options\n\n{marker}\n"
+    with pytest.raises(ValueError, match=r"PMA999: unknown (marker|migration guide section|API class)"):
+        Rule(code="PMA999", name="x", message="x", fix_availability=FixAvailability.NONE, markdown=markdown)
+
+
+def test_markers_expand_to_passages_and_links():
+    markdown = registry.expand_markers(
+        "{{extra-factories}}\n- {{guide:migrate-from-motor}}\n- {{api:AsyncCursor}}\n"
+        "- {{api:AsyncCursor.next()}}\n- {{api:AsyncMongoClient.address}}\n")
+    api = "https://pymongo.readthedocs.io/en/stable/api/pymongo/asynchronous/"
+    assert markdown.splitlines()[-4:] == [
+        f"- [Migrate to PyMongo Async: Migrate From Motor]({registry.GUIDE}#migrate-from-motor)",
+        f"- [PyMongo API: AsyncCursor]({api}cursor.html)",
+        f"- [PyMongo API: AsyncCursor.next()]({api}cursor.html#pymongo.asynchronous.cursor.AsyncCursor.next)",
+        f"- [PyMongo API: AsyncMongoClient.address]({api}mongo_client.html"
+        "#pymongo.asynchronous.mongo_client.AsyncMongoClient.address)",
+    ]
+    assert markdown.startswith("`--pma-extra-factories`: names of your own functions")
+    assert "{{" not in markdown
+
+
+def test_every_shared_passage_is_shared():
+    """A passage used by one rule belongs in that rule's Markdown."""
+    for name in PASSAGES:
+        users = [code for code, rule in RULES.items() if "{{" + name + "}}" in rule.markdown]
+        assert len(users) >= 2, (name, users)
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_no_rule_writes_out_what_a_marker_includes(code):
+    """Shared text stays written once: a rule includes it by its marker instead of a copy."""
+    markdown = " ".join(RULES[code].markdown.split())
+    for name, text in PASSAGES.items():
+        assert " ".join(text.split()) not in markdown, f"{code} copies the passage {{{{{name}}}}}"
+    assert registry.GUIDE not in markdown, f"{code} writes out a guide link: use {{{{guide:anchor}}}}"
+    for cls in registry.API_MODULES:
+        assert f"[PyMongo API: {cls}" not in markdown, f"{code} writes out an {cls} link: use {{{{api:{cls}...}}}}"
 
 
 @pytest.mark.parametrize("code", sorted(RULES))

@@ -73,17 +73,12 @@ use `asyncio.create_task(...)` and keep a reference to the task.
 
 ## Options
 
-`--pma-extra-factories`: names of your own functions whose call returns an async client, database or
-collection, as `kind:name` pairs (for example `collection:app.db.get_users`). The rule fires only on
-objects known to come from the driver; a value returned by a helper the linter cannot see is
-unknown, and unknown stays silent until the helper is listed here.
+{{extra-factories}}
 
 ## References
 
-- [Migrate to PyMongo Async: Asynchronous Methods](
-  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#asynchronous-methods)
-- [PyMongo API: AsyncCollection](
-  https://pymongo.readthedocs.io/en/stable/api/pymongo/asynchronous/collection.html)
+- {{guide:asynchronous-methods}}
+- {{api:AsyncCollection}}
 """,
 )
 
@@ -149,17 +144,12 @@ even if the cursor is never read. Outside `async def` there is no fix.
 
 ## Options
 
-`--pma-extra-factories`: names of your own functions whose call returns an async client, database or
-collection, as `kind:name` pairs (for example `collection:app.db.get_users`). The rule fires only on
-objects known to come from the driver; a value returned by a helper the linter cannot see is
-unknown, and unknown stays silent until the helper is listed here.
+{{extra-factories}}
 
 ## References
 
-- [Migrate to PyMongo Async: Asynchronous Methods](
-  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#asynchronous-methods)
-- [PyMongo API: AsyncCollection.aggregate()](
-  https://pymongo.readthedocs.io/en/stable/api/pymongo/asynchronous/collection.html#pymongo.asynchronous.collection.AsyncCollection.aggregate)
+- {{guide:asynchronous-methods}}
+- {{api:AsyncCollection.aggregate()}}
 """,
 )
 
@@ -204,18 +194,7 @@ async def rename_user(user_id, name):
 
 Use instead:
 
-```python
-from pymongo import AsyncMongoClient
-
-client = AsyncMongoClient()
-
-
-async def rename_user(user_id, name):
-    async with client.start_session() as session:
-        await client.app.users.update_one(
-            {"_id": user_id}, {"$set": {"name": name}}, session=session
-        )
-```
+{{rename-user-in-session}}
 
 ## Fix safety
 
@@ -223,17 +202,12 @@ The fix removes the `await`. It is safe: awaiting these objects always raises.
 
 ## Options
 
-`--pma-extra-factories`: names of your own functions whose call returns an async client, database or
-collection, as `kind:name` pairs (for example `collection:app.db.get_users`). The rule fires only on
-objects known to come from the driver; a value returned by a helper the linter cannot see is
-unknown, and unknown stays silent until the helper is listed here.
+{{extra-factories}}
 
 ## References
 
-- [Migrate to PyMongo Async: Asynchronous Methods](
-  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#asynchronous-methods)
-- [PyMongo API: AsyncMongoClient.start_session()](
-  https://pymongo.readthedocs.io/en/stable/api/pymongo/asynchronous/mongo_client.html#pymongo.asynchronous.mongo_client.AsyncMongoClient.start_session)
+- {{guide:asynchronous-methods}}
+- {{api:AsyncMongoClient.start_session()}}
 """,
 )
 
@@ -309,17 +283,12 @@ ends without it. Outside `async def` there is no fix.
 
 ## Options
 
-`--pma-extra-factories`: names of your own functions whose call returns an async client, database or
-collection, as `kind:name` pairs (for example `collection:app.db.get_users`). The rule fires only on
-objects known to come from the driver; a value returned by a helper the linter cannot see is
-unknown, and unknown stays silent until the helper is listed here.
+{{extra-factories}}
 
 ## References
 
-- [Migrate to PyMongo Async: Asynchronous Methods](
-  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#asynchronous-methods)
-- [PyMongo API: AsyncClientSession.start_transaction()](
-  https://pymongo.readthedocs.io/en/stable/api/pymongo/asynchronous/client_session.html#pymongo.asynchronous.client_session.AsyncClientSession.start_transaction)
+- {{guide:asynchronous-methods}}
+- {{api:AsyncClientSession.start_transaction()}}
 """,
 )
 
@@ -378,17 +347,12 @@ conditions that were always true now depend on the real value. Outside `async de
 
 ## Options
 
-`--pma-extra-factories`: names of your own functions whose call returns an async client, database or
-collection, as `kind:name` pairs (for example `collection:app.db.get_users`). The rule fires only on
-objects known to come from the driver; a value returned by a helper the linter cannot see is
-unknown, and unknown stays silent until the helper is listed here.
+{{extra-factories}}
 
 ## References
 
-- [Migrate to PyMongo Async: Asynchronous Methods](
-  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#asynchronous-methods)
-- [PyMongo API: AsyncMongoClient.address](
-  https://pymongo.readthedocs.io/en/stable/api/pymongo/asynchronous/mongo_client.html#pymongo.asynchronous.mongo_client.AsyncMongoClient.address)
+- {{guide:asynchronous-methods}}
+- {{api:AsyncMongoClient.address}}
 """,
 )
 
@@ -443,17 +407,12 @@ from another event loop raises `RuntimeError`.
 
 ## Options
 
-`--pma-extra-factories`: names of your own functions whose call returns an async client, database or
-collection, as `kind:name` pairs (for example `collection:app.db.get_users`). The rule fires only on
-objects known to come from the driver; a value returned by a helper the linter cannot see is
-unknown, and unknown stays silent until the helper is listed here.
+{{extra-factories}}
 
 ## References
 
-- [Migrate to PyMongo Async: Asynchronous Methods](
-  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#asynchronous-methods)
-- [PyMongo API: AsyncMongoClient.close()](
-  https://pymongo.readthedocs.io/en/stable/api/pymongo/asynchronous/mongo_client.html#pymongo.asynchronous.mongo_client.AsyncMongoClient.close)
+- {{guide:asynchronous-methods}}
+- {{api:AsyncMongoClient.close()}}
 """,
 )
 
@@ -516,15 +475,11 @@ event loop) where a Future is really needed.
 
 ## Options
 
-`--pma-extra-factories`: names of your own functions whose call returns an async client, database or
-collection, as `kind:name` pairs (for example `collection:app.db.get_users`). The rule fires only on
-objects known to come from the driver; a value returned by a helper the linter cannot see is
-unknown, and unknown stays silent until the helper is listed here.
+{{extra-factories}}
 
 ## References
 
-- [Migrate to PyMongo Async: Migrate From Motor](
-  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#migrate-from-motor)
+- {{guide:migrate-from-motor}}
 - [Python: asyncio.create_task()](
   https://docs.python.org/3/library/asyncio-task.html#asyncio.create_task)
 """,
@@ -585,17 +540,12 @@ expression always raises.
 
 ## Options
 
-`--pma-extra-factories`: names of your own functions whose call returns an async client, database or
-collection, as `kind:name` pairs (for example `collection:app.db.get_users`). The rule fires only on
-objects known to come from the driver; a value returned by a helper the linter cannot see is
-unknown, and unknown stays silent until the helper is listed here.
+{{extra-factories}}
 
 ## References
 
-- [Migrate to PyMongo Async: Migrate from PyMongo](
-  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#migrate-from-pymongo)
-- [PyMongo API: AsyncCollection.insert_one()](
-  https://pymongo.readthedocs.io/en/stable/api/pymongo/asynchronous/collection.html#pymongo.asynchronous.collection.AsyncCollection.insert_one)
+- {{guide:migrate-from-pymongo}}
+- {{api:AsyncCollection.insert_one()}}
 """,
 )
 

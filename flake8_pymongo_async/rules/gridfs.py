@@ -65,10 +65,8 @@ There is no fix: whether lines or chunks are wanted depends on the code; the mes
 
 ## References
 
-- [Migrate to PyMongo Async: Migrate From Motor](
-  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#migrate-from-motor)
-- [PyMongo API: AsyncGridOut.readchunk()](
-  https://pymongo.readthedocs.io/en/stable/api/gridfs/asynchronous/grid_file.html#gridfs.asynchronous.grid_file.AsyncGridOut.readchunk)
+- {{guide:migrate-from-motor}}
+- {{api:AsyncGridOut.readchunk()}}
 """,
 )
 
@@ -131,10 +129,8 @@ field names are not always valid attribute names.
 
 ## References
 
-- [Migrate to PyMongo Async: Migrate From Motor](
-  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#migrate-from-motor)
-- [PyMongo API: AsyncGridOut](
-  https://pymongo.readthedocs.io/en/stable/api/gridfs/asynchronous/grid_file.html)
+- {{guide:migrate-from-motor}}
+- {{api:AsyncGridOut}}
 """,
 )
 

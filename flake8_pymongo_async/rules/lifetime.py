@@ -90,10 +90,8 @@ submit the coroutine to the owning loop with `asyncio.run_coroutine_threadsafe()
 
 ## References
 
-- [Migrate to PyMongo Async: Method Signature Changes](
-  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#method-signature-changes)
-- [Migrate to PyMongo Async: Migrate from PyMongo](
-  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#migrate-from-pymongo)
+- {{guide:method-signature-changes}}
+- {{guide:migrate-from-pymongo}}
 - [Python: asyncio.to_thread()](
   https://docs.python.org/3/library/asyncio-task.html#asyncio.to_thread)
 """,  # noqa: E501
@@ -169,12 +167,9 @@ fixture on the same loop) and close it on that loop.
 
 ## References
 
-- [Migrate to PyMongo Async: Migrate from PyMongo](
-  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#migrate-from-pymongo)
-- [Migrate to PyMongo Async: Method Signature Changes](
-  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#method-signature-changes)
-- [PyMongo API: AsyncMongoClient](
-  https://pymongo.readthedocs.io/en/stable/api/pymongo/asynchronous/mongo_client.html)
+- {{guide:migrate-from-pymongo}}
+- {{guide:method-signature-changes}}
+- {{api:AsyncMongoClient}}
 """,  # noqa: E501
 )
 
@@ -235,8 +230,7 @@ dependency) is an application decision.
 
 ## References
 
-- [Migrate to PyMongo Async: Migrate From Motor](
-  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#migrate-from-motor)
+- {{guide:migrate-from-motor}}
 - [PyMongo FAQ: How does connection pooling work in PyMongo?](
   https://pymongo.readthedocs.io/en/stable/faq.html#how-does-connection-pooling-work-in-pymongo)
 """,
@@ -291,10 +285,8 @@ There is no fix: switching to `AsyncMongoClient` changes every call site of the 
 
 ## References
 
-- [Migrate to PyMongo Async: Migrate from PyMongo](
-  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#migrate-from-pymongo)
-- [PyMongo API: AsyncMongoClient](
-  https://pymongo.readthedocs.io/en/stable/api/pymongo/asynchronous/mongo_client.html)
+- {{guide:migrate-from-pymongo}}
+- {{api:AsyncMongoClient}}
 """,
 )
 

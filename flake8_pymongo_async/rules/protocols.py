@@ -72,17 +72,12 @@ times, and the query is now sent. Outside `async def` there is no fix.
 
 ## Options
 
-`--pma-extra-factories`: names of your own functions whose call returns an async client, database or
-collection, as `kind:name` pairs (for example `collection:app.db.get_users`). The rule fires only on
-objects known to come from the driver; a value returned by a helper the linter cannot see is
-unknown, and unknown stays silent until the helper is listed here.
+{{extra-factories}}
 
 ## References
 
-- [Migrate to PyMongo Async: Migrate from PyMongo](
-  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#migrate-from-pymongo)
-- [PyMongo API: AsyncCursor](
-  https://pymongo.readthedocs.io/en/stable/api/pymongo/asynchronous/cursor.html)
+- {{guide:migrate-from-pymongo}}
+- {{api:AsyncCursor}}
 """,
 )
 
@@ -123,18 +118,7 @@ async def rename_user(user_id, name):
 
 Use instead:
 
-```python
-from pymongo import AsyncMongoClient
-
-client = AsyncMongoClient()
-
-
-async def rename_user(user_id, name):
-    async with client.start_session() as session:
-        await client.app.users.update_one(
-            {"_id": user_id}, {"$set": {"name": name}}, session=session
-        )
-```
+{{rename-user-in-session}}
 
 ## Fix safety
 
@@ -144,17 +128,12 @@ Inside `async def` the fix turns `with` into `async with` (and `with s.start_tra
 
 ## Options
 
-`--pma-extra-factories`: names of your own functions whose call returns an async client, database or
-collection, as `kind:name` pairs (for example `collection:app.db.get_users`). The rule fires only on
-objects known to come from the driver; a value returned by a helper the linter cannot see is
-unknown, and unknown stays silent until the helper is listed here.
+{{extra-factories}}
 
 ## References
 
-- [Migrate to PyMongo Async: Migrate from PyMongo](
-  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#migrate-from-pymongo)
-- [PyMongo API: AsyncClientSession](
-  https://pymongo.readthedocs.io/en/stable/api/pymongo/asynchronous/client_session.html)
+- {{guide:migrate-from-pymongo}}
+- {{api:AsyncClientSession}}
 """,
 )
 
@@ -216,17 +195,12 @@ ran, now runs at the end of the cursor.
 
 ## Options
 
-`--pma-extra-factories`: names of your own functions whose call returns an async client, database or
-collection, as `kind:name` pairs (for example `collection:app.db.get_users`). The rule fires only on
-objects known to come from the driver; a value returned by a helper the linter cannot see is
-unknown, and unknown stays silent until the helper is listed here.
+{{extra-factories}}
 
 ## References
 
-- [Migrate to PyMongo Async: Migrate from PyMongo](
-  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#migrate-from-pymongo)
-- [PyMongo API: AsyncCursor.next()](
-  https://pymongo.readthedocs.io/en/stable/api/pymongo/asynchronous/cursor.html#pymongo.asynchronous.cursor.AsyncCursor.next)
+- {{guide:migrate-from-pymongo}}
+- {{api:AsyncCursor.next()}}
 - [Python: anext()](https://docs.python.org/3/library/functions.html#anext)
 """,
 )
@@ -282,17 +256,12 @@ There is no fix: the replacement depends on what the index or length was for.
 
 ## Options
 
-`--pma-extra-factories`: names of your own functions whose call returns an async client, database or
-collection, as `kind:name` pairs (for example `collection:app.db.get_users`). The rule fires only on
-objects known to come from the driver; a value returned by a helper the linter cannot see is
-unknown, and unknown stays silent until the helper is listed here.
+{{extra-factories}}
 
 ## References
 
-- [Migrate to PyMongo Async: Migrate from PyMongo](
-  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#migrate-from-pymongo)
-- [PyMongo API: AsyncCursor.__getitem__()](
-  https://pymongo.readthedocs.io/en/stable/api/pymongo/asynchronous/cursor.html#pymongo.asynchronous.cursor.AsyncCursor.__getitem__)
+- {{guide:migrate-from-pymongo}}
+- {{api:AsyncCursor.__getitem__()}}
 """,
 )
 

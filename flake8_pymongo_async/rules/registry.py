@@ -7,15 +7,21 @@ Nothing lists the rules or the families: importing every module of the package f
 
 Everything user-facing about a rule (flake8 message, `explain`, `rules`, docs/rules/*.md, the
 README table, SARIF metadata) is rendered from these entries, so they never disagree.
+
+Text that several rules' docs share is written once and included by a marker (``{{name}}``,
+``{{guide:anchor}}``, ``{{api:Class.member()}}``); see ``expand_markers``.
 """
 from __future__ import annotations
 
 import enum
 import importlib
 import pkgutil
+import re
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Dict, Iterator, List, Mapping, Optional, Tuple, Type
+
+from .shared_docs import PASSAGES
 
 GUIDE = "https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/"
 
@@ -52,12 +58,12 @@ class Rule:
     name: str  # kebab-case, names the bad pattern
     message: str  # str.format template; fields are supplied by the rule's check
     fix_availability: FixAvailability
-    markdown: str = ""  # the documentation: ruff's sections, see ``parse_docs``
+    markdown: str = ""  # the documentation: ruff's sections (``parse_docs``), with markers (``expand_markers``)
     docs: Docs = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         try:
-            docs = parse_docs(self.markdown)
+            docs = parse_docs(expand_markers(self.markdown))
         except ValueError as exc:
             raise ValueError(f"{self.code}: {exc}") from None
         object.__setattr__(self, "docs", docs)
@@ -72,6 +78,68 @@ class Family:
     Each checked module gets fresh instances (a family may keep per-module state). Families run
     in the order of the lowest rule code defined in their module, then in definition order.
     """
+
+
+# ---------------------------------------------------------------------------------- shared text
+# The sections of the migration guide that references link to: anchor -> heading.
+GUIDE_SECTIONS: Mapping[str, str] = {
+    "asynchronous-methods": "Asynchronous Methods",
+    "method-signature-changes": "Method Signature Changes",
+    "migrate-from-motor": "Migrate From Motor",
+    "migrate-from-pymongo": "Migrate from PyMongo",
+}
+API_DOCS = "https://pymongo.readthedocs.io/en/stable/api/"
+# The classes that references link to in the PyMongo API docs: class -> the module documenting it.
+API_MODULES: Mapping[str, str] = {
+    "AsyncClientSession": "pymongo.asynchronous.client_session",
+    "AsyncCollection": "pymongo.asynchronous.collection",
+    "AsyncCursor": "pymongo.asynchronous.cursor",
+    "AsyncGridOut": "gridfs.asynchronous.grid_file",
+    "AsyncMongoClient": "pymongo.asynchronous.mongo_client",
+}
+MARKER = re.compile(r"\{\{([^{}]*)\}\}")
+
+
+def _guide_link(anchor: str) -> str:
+    if anchor not in GUIDE_SECTIONS:
+        raise ValueError(f"unknown migration guide section {anchor!r} (known: {', '.join(GUIDE_SECTIONS)})")
+    return f"[Migrate to PyMongo Async: {GUIDE_SECTIONS[anchor]}]({GUIDE}#{anchor})"
+
+
+def _api_link(target: str) -> str:
+    """``Class`` links to the class's page, ``Class.member`` / ``Class.method()`` to the member on it."""
+    cls, _dot, member = target.partition(".")
+    if cls not in API_MODULES:
+        raise ValueError(f"unknown API class {cls!r} (known: {', '.join(API_MODULES)})")
+    module = API_MODULES[cls]
+    url = API_DOCS + module.replace(".", "/") + ".html"
+    if member:
+        url += f"#{module}.{cls}.{member[:-2] if member.endswith('()') else member}"
+    return f"[PyMongo API: {target}]({url})"
+
+
+def _expand(marker: str) -> str:
+    kind, colon, argument = marker.partition(":")
+    if colon and kind == "guide":
+        return _guide_link(argument)
+    if colon and kind == "api":
+        return _api_link(argument)
+    if not colon and marker in PASSAGES:
+        return PASSAGES[marker].strip("\n")
+    raise ValueError(f"unknown marker {{{{{marker}}}}} (passages: {', '.join(sorted(PASSAGES))}; "
+                     "links: {{guide:anchor}}, {{api:Class.member}})")
+
+
+def expand_markers(markdown: str) -> str:
+    """``markdown`` with each marker replaced by the text it names; an unknown marker raises ValueError.
+
+    - ``{{name}}``: a passage of ``shared_docs.PASSAGES`` (a paragraph or a code block), verbatim.
+    - ``{{guide:anchor}}``: the link ``[Migrate to PyMongo Async: <heading>](<guide>#anchor)`` to a
+      section of ``GUIDE_SECTIONS``, for a ``## References`` item.
+    - ``{{api:Class}}``, ``{{api:Class.member}}``, ``{{api:Class.method()}}``: the link
+      ``[PyMongo API: <target>](<url>)`` to a class of ``API_MODULES`` or one of its members.
+    """
+    return MARKER.sub(lambda match: _expand(match.group(1)), markdown)
 
 
 # ---------------------------------------------------------------------------------- the Markdown

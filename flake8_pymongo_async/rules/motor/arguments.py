@@ -70,10 +70,8 @@ evaluating it, and the fix is unsafe.
 
 ## References
 
-- [Migrate to PyMongo Async: Method Signature Changes](
-  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#method-signature-changes)
-- [PyMongo API: AsyncMongoClient](
-  https://pymongo.readthedocs.io/en/stable/api/pymongo/asynchronous/mongo_client.html)
+- {{guide:method-signature-changes}}
+- {{api:AsyncMongoClient}}
 """,  # noqa: E501
 )
 
@@ -134,17 +132,12 @@ instead.
 
 ## Options
 
-`--pma-extra-factories`: names of your own functions whose call returns an async client, database or
-collection, as `kind:name` pairs (for example `collection:app.db.get_users`). The rule fires only on
-objects known to come from the driver; a value returned by a helper the linter cannot see is
-unknown, and unknown stays silent until the helper is listed here.
+{{extra-factories}}
 
 ## References
 
-- [Migrate to PyMongo Async: Method Signature Changes](
-  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#method-signature-changes)
-- [PyMongo API: AsyncCursor.to_list()](
-  https://pymongo.readthedocs.io/en/stable/api/pymongo/asynchronous/cursor.html#pymongo.asynchronous.cursor.AsyncCursor.to_list)
+- {{guide:method-signature-changes}}
+- {{api:AsyncCursor.to_list()}}
 """,
 )
 
@@ -199,10 +192,8 @@ client.aconnect()` where the application starts if it must connect early.
 
 ## References
 
-- [Migrate to PyMongo Async: Migrate from PyMongo](
-  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#migrate-from-pymongo)
-- [PyMongo API: AsyncMongoClient.aconnect()](
-  https://pymongo.readthedocs.io/en/stable/api/pymongo/asynchronous/mongo_client.html#pymongo.asynchronous.mongo_client.AsyncMongoClient.aconnect)
+- {{guide:migrate-from-pymongo}}
+- {{api:AsyncMongoClient.aconnect()}}
 """,
 )
 
@@ -253,8 +244,7 @@ The fix renames the keyword to `bucket_name=`. It is safe: the original call alw
 
 ## References
 
-- [Migrate to PyMongo Async: Migrate From Motor](
-  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#migrate-from-motor)
+- {{guide:migrate-from-motor}}
 - [PyMongo API: gridfs.asynchronous (AsyncGridFSBucket)](
   https://pymongo.readthedocs.io/en/stable/api/gridfs/asynchronous/index.html)
 """,

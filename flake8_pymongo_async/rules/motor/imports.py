@@ -57,10 +57,8 @@ counterpart.
 
 ## References
 
-- [Migrate to PyMongo Async: Migrate From Motor](
-  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#migrate-from-motor)
-- [PyMongo API: AsyncMongoClient](
-  https://pymongo.readthedocs.io/en/stable/api/pymongo/asynchronous/mongo_client.html)
+- {{guide:migrate-from-motor}}
+- {{api:AsyncMongoClient}}
 """,
 )
 
@@ -113,8 +111,7 @@ fails.
 
 ## References
 
-- [Migrate to PyMongo Async: Migrate From Motor](
-  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#migrate-from-motor)
+- {{guide:migrate-from-motor}}
 - [PyMongo API: pymongo.asynchronous.collection](
   https://pymongo.readthedocs.io/en/stable/api/pymongo/asynchronous/collection.html)
 """,

@@ -70,15 +70,11 @@ depends on where the code runs; the message suggests it.
 
 ## Options
 
-`--pma-extra-factories`: names of your own functions whose call returns an async client, database or
-collection, as `kind:name` pairs (for example `collection:app.db.get_users`). The rule fires only on
-objects known to come from the driver; a value returned by a helper the linter cannot see is
-unknown, and unknown stays silent until the helper is listed here.
+{{extra-factories}}
 
 ## References
 
-- [Migrate to PyMongo Async: Method Signature Changes](
-  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#method-signature-changes)
+- {{guide:method-signature-changes}}
 - [Python: asyncio.get_running_loop()](
   https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.get_running_loop)
 """,
@@ -127,16 +123,7 @@ def print_users():
 
 Use instead:
 
-```python
-from pymongo import AsyncMongoClient
-
-client = AsyncMongoClient()
-
-
-async def print_users():
-    async for user in client.app.users.find():
-        print(user["name"])
-```
+{{print-users-async-for}}
 
 ## Fix safety
 
@@ -144,17 +131,12 @@ There is no fix: the callback, the calling function and its callers have to beco
 
 ## Options
 
-`--pma-extra-factories`: names of your own functions whose call returns an async client, database or
-collection, as `kind:name` pairs (for example `collection:app.db.get_users`). The rule fires only on
-objects known to come from the driver; a value returned by a helper the linter cannot see is
-unknown, and unknown stays silent until the helper is listed here.
+{{extra-factories}}
 
 ## References
 
-- [Migrate to PyMongo Async: Method Signature Changes](
-  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#method-signature-changes)
-- [PyMongo API: AsyncCursor](
-  https://pymongo.readthedocs.io/en/stable/api/pymongo/asynchronous/cursor.html)
+- {{guide:method-signature-changes}}
+- {{api:AsyncCursor}}
 """,
 )
 
@@ -219,10 +201,8 @@ There is no fix: the loop that writes the chunks depends on the web framework.
 
 ## References
 
-- [Migrate to PyMongo Async: Method Signature Changes](
-  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#method-signature-changes)
-- [PyMongo API: AsyncGridOut.readchunk()](
-  https://pymongo.readthedocs.io/en/stable/api/gridfs/asynchronous/grid_file.html#gridfs.asynchronous.grid_file.AsyncGridOut.readchunk)
+- {{guide:method-signature-changes}}
+- {{api:AsyncGridOut.readchunk()}}
 """,
 )
 
@@ -266,16 +246,7 @@ async def print_users():
 
 Use instead:
 
-```python
-from pymongo import AsyncMongoClient
-
-client = AsyncMongoClient()
-
-
-async def print_users():
-    async for user in client.app.users.find():
-        print(user["name"])
-```
+{{print-users-async-for}}
 
 ## Fix safety
 
@@ -283,17 +254,12 @@ There is no fix: the `while` loop has to be rewritten as `async for`.
 
 ## Options
 
-`--pma-extra-factories`: names of your own functions whose call returns an async client, database or
-collection, as `kind:name` pairs (for example `collection:app.db.get_users`). The rule fires only on
-objects known to come from the driver; a value returned by a helper the linter cannot see is
-unknown, and unknown stays silent until the helper is listed here.
+{{extra-factories}}
 
 ## References
 
-- [Migrate to PyMongo Async: Migrate From Motor](
-  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#migrate-from-motor)
-- [PyMongo API: AsyncCursor](
-  https://pymongo.readthedocs.io/en/stable/api/pymongo/asynchronous/cursor.html)
+- {{guide:migrate-from-motor}}
+- {{api:AsyncCursor}}
 """,
 )
 
@@ -349,17 +315,12 @@ or a separate `MongoClient`.
 
 ## Options
 
-`--pma-extra-factories`: names of your own functions whose call returns an async client, database or
-collection, as `kind:name` pairs (for example `collection:app.db.get_users`). The rule fires only on
-objects known to come from the driver; a value returned by a helper the linter cannot see is
-unknown, and unknown stays silent until the helper is listed here.
+{{extra-factories}}
 
 ## References
 
-- [Migrate to PyMongo Async: Migrate From Motor](
-  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#migrate-from-motor)
-- [PyMongo API: AsyncCollection](
-  https://pymongo.readthedocs.io/en/stable/api/pymongo/asynchronous/collection.html)
+- {{guide:migrate-from-motor}}
+- {{api:AsyncCollection}}
 """,
 )
 
