@@ -18,12 +18,7 @@ from ..semantic.view import ModelView, RuleLike
 from .registry import Family, FixAvailability, Rule
 
 
-PMA201 = Rule(
-    code="PMA201",
-    name="missing-await",
-    fix_availability=FixAvailability.SOMETIMES,
-    message="{detail}",
-    markdown="""
+PMA201 = Rule("PMA201", "missing-await", FixAvailability.SOMETIMES, message="{detail}", markdown="""
 ## What it does
 
 Checks for a call of a driver coroutine method whose result is never awaited. This covers methods
@@ -79,16 +74,10 @@ use `asyncio.create_task(...)` and keep a reference to the task.
 
 - {{guide:asynchronous-methods}}
 - {{api:AsyncCollection}}
-""",
-)
+""")
 
 
-PMA202 = Rule(
-    code="PMA202",
-    name="unawaited-cursor-coroutine",
-    fix_availability=FixAvailability.SOMETIMES,
-    message="{detail}",
-    markdown="""
+PMA202 = Rule("PMA202", "unawaited-cursor-coroutine", FixAvailability.SOMETIMES, message="{detail}", markdown="""
 ## What it does
 
 Checks for a driver coroutine that returns a cursor, used as a cursor without `await`. The methods
@@ -150,16 +139,10 @@ even if the cursor is never read. Outside `async def` there is no fix.
 
 - {{guide:asynchronous-methods}}
 - {{api:AsyncCollection.aggregate()}}
-""",
-)
+""")
 
 
-PMA203 = Rule(
-    code="PMA203",
-    name="await-on-non-awaitable",
-    fix_availability=FixAvailability.ALWAYS,
-    message="{detail}",
-    markdown="""
+PMA203 = Rule("PMA203", "await-on-non-awaitable", FixAvailability.ALWAYS, message="{detail}", markdown="""
 ## What it does
 
 Checks for `await` on a call that is synchronous in PyMongo Async. These are `find()`,
@@ -208,16 +191,10 @@ The fix removes the `await`. It is safe: awaiting these objects always raises.
 
 - {{guide:asynchronous-methods}}
 - {{api:AsyncMongoClient.start_session()}}
-""",
-)
+""")
 
 
-PMA204 = Rule(
-    code="PMA204",
-    name="unawaited-start-transaction",
-    fix_availability=FixAvailability.SOMETIMES,
-    message="{detail}",
-    markdown="""
+PMA204 = Rule("PMA204", "unawaited-start-transaction", FixAvailability.SOMETIMES, message="{detail}", markdown="""
 ## What it does
 
 Checks for `session.start_transaction()` without `await`.
@@ -289,16 +266,10 @@ ends without it. Outside `async def` there is no fix.
 
 - {{guide:asynchronous-methods}}
 - {{api:AsyncClientSession.start_transaction()}}
-""",
-)
+""")
 
 
-PMA205 = Rule(
-    code="PMA205",
-    name="unawaited-async-property",
-    fix_availability=FixAvailability.SOMETIMES,
-    message="{detail}",
-    markdown="""
+PMA205 = Rule("PMA205", "unawaited-async-property", FixAvailability.SOMETIMES, message="{detail}", markdown="""
 ## What it does
 
 Checks for `client.address`, `primary`, `secondaries`, `arbiters`, `is_primary` or `is_mongos` read
@@ -353,16 +324,10 @@ conditions that were always true now depend on the real value. Outside `async de
 
 - {{guide:asynchronous-methods}}
 - {{api:AsyncMongoClient.address}}
-""",
-)
+""")
 
 
-PMA206 = Rule(
-    code="PMA206",
-    name="unawaited-close",
-    fix_availability=FixAvailability.SOMETIMES,
-    message="{detail}",
-    markdown="""
+PMA206 = Rule("PMA206", "unawaited-close", FixAvailability.SOMETIMES, message="{detail}", markdown="""
 ## What it does
 
 Checks for `close()` or `aclose()` on a client, cursor, change stream or GridFS file, and
@@ -413,16 +378,10 @@ from another event loop raises `RuntimeError`.
 
 - {{guide:asynchronous-methods}}
 - {{api:AsyncMongoClient.close()}}
-""",
-)
+""")
 
 
-PMA207 = Rule(
-    code="PMA207",
-    name="motor-future-api",
-    fix_availability=FixAvailability.NONE,
-    message="{detail}",
-    markdown="""
+PMA207 = Rule("PMA207", "motor-future-api", FixAvailability.NONE, message="{detail}", markdown="""
 ## What it does
 
 Checks for Future-only API used on the result of a driver call. This covers `.add_done_callback()`,
@@ -482,16 +441,10 @@ event loop) where a Future is really needed.
 - {{guide:migrate-from-motor}}
 - [Python: asyncio.create_task()](
   https://docs.python.org/3/library/asyncio-task.html#asyncio.create_task)
-""",
-)
+""")
 
 
-PMA208 = Rule(
-    code="PMA208",
-    name="await-precedence",
-    fix_availability=FixAvailability.ALWAYS,
-    message="{detail}",
-    markdown="""
+PMA208 = Rule("PMA208", "await-precedence", FixAvailability.ALWAYS, message="{detail}", markdown="""
 ## What it does
 
 Checks for `await` applied to an attribute, subscript or call of a driver coroutine's result.
@@ -546,8 +499,7 @@ expression always raises.
 
 - {{guide:migrate-from-pymongo}}
 - {{api:AsyncCollection.insert_one()}}
-""",
-)
+""")
 
 
 # Uses of a coroutine that are bugs right where they happen.

@@ -9,12 +9,7 @@ from ..semantic.view import ModelView
 from .registry import Family, FixAvailability, Rule
 
 
-PMA501 = Rule(
-    code="PMA501",
-    name="gridout-iteration-yields-lines",
-    fix_availability=FixAvailability.NONE,
-    message="{detail}",
-    markdown=r"""
+PMA501 = Rule("PMA501", "gridout-iteration-yields-lines", FixAvailability.NONE, message="{detail}", markdown=r"""
 ## What it does
 
 Checks for `async for chunk in grid_out` over a GridFS file.
@@ -67,16 +62,10 @@ There is no fix: whether lines or chunks are wanted depends on the code; the mes
 
 - {{guide:migrate-from-motor}}
 - {{api:AsyncGridOut.readchunk()}}
-""",
-)
+""")
 
 
-PMA502 = Rule(
-    code="PMA502",
-    name="gridfs-find-items-not-subscriptable",
-    fix_availability=FixAvailability.NONE,
-    message="{detail}",
-    markdown="""
+PMA502 = Rule("PMA502", "gridfs-find-items-not-subscriptable", FixAvailability.NONE, message="{detail}", markdown="""
 ## What it does
 
 Checks for subscripting a GridFS file that comes from `bucket.find()`. An example is
@@ -131,8 +120,7 @@ field names are not always valid attribute names.
 
 - {{guide:migrate-from-motor}}
 - {{api:AsyncGridOut}}
-""",
-)
+""")
 
 
 def _async_grid_out(value: Value) -> bool:

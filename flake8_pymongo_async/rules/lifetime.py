@@ -18,13 +18,8 @@ from ..semantic.view import ModelView
 from .registry import Family, FixAvailability, Rule
 
 
-PMA401 = Rule(
-    code="PMA401",
-    name="async-client-shared-across-threads",
-    fix_availability=FixAvailability.NONE,
-    message="{detail}",
-    # The runtime error is quoted verbatim, as long as the driver prints it.
-    markdown="""
+# The runtime error is quoted verbatim, as long as the driver prints it.
+PMA401 = Rule("PMA401", "async-client-shared-across-threads", FixAvailability.NONE, message="{detail}", markdown="""
 ## What it does
 
 Checks for an async driver object handed to another thread. The object is passed to, or used
@@ -94,17 +89,11 @@ submit the coroutine to the owning loop with `asyncio.run_coroutine_threadsafe()
 - {{guide:migrate-from-pymongo}}
 - [Python: asyncio.to_thread()](
   https://docs.python.org/3/library/asyncio-task.html#asyncio.to_thread)
-""",  # noqa: E501
-)
+""")  # noqa: E501
 
 
-PMA402 = Rule(
-    code="PMA402",
-    name="async-client-shared-across-event-loops",
-    fix_availability=FixAvailability.NONE,
-    message="{detail}",
-    # The runtime error is quoted verbatim, as long as the driver prints it.
-    markdown="""
+# The runtime error is quoted verbatim, as long as the driver prints it.
+PMA402 = Rule("PMA402", "async-client-shared-across-event-loops", FixAvailability.NONE, message="{detail}", markdown="""
 ## What it does
 
 Checks for a module-level or class-level async client used from more than one event loop. This is a
@@ -170,16 +159,10 @@ fixture on the same loop) and close it on that loop.
 - {{guide:migrate-from-pymongo}}
 - {{guide:method-signature-changes}}
 - {{api:AsyncMongoClient}}
-""",  # noqa: E501
-)
+""")  # noqa: E501
 
 
-PMA403 = Rule(
-    code="PMA403",
-    name="client-created-per-request",
-    fix_availability=FixAvailability.NONE,
-    message="{detail}",
-    markdown="""
+PMA403 = Rule("PMA403", "client-created-per-request", FixAvailability.NONE, message="{detail}", markdown="""
 ## What it does
 
 Checks for an async (or Motor) client constructed inside a loop body or a request handler, instead
@@ -233,16 +216,10 @@ dependency) is an application decision.
 - {{guide:migrate-from-motor}}
 - [PyMongo FAQ: How does connection pooling work in PyMongo?](
   https://pymongo.readthedocs.io/en/stable/faq.html#how-does-connection-pooling-work-in-pymongo)
-""",
-)
+""")
 
 
-PMA404 = Rule(
-    code="PMA404",
-    name="sync-driver-call-in-async-function",
-    fix_availability=FixAvailability.NONE,
-    message="{detail}",
-    markdown="""
+PMA404 = Rule("PMA404", "sync-driver-call-in-async-function", FixAvailability.NONE, message="{detail}", markdown="""
 ## What it does
 
 Checks for an I/O call on a synchronous PyMongo object (a `MongoClient` or anything obtained from
@@ -287,8 +264,7 @@ There is no fix: switching to `AsyncMongoClient` changes every call site of the 
 
 - {{guide:migrate-from-pymongo}}
 - {{api:AsyncMongoClient}}
-""",
-)
+""")
 
 
 # How the callable and its arguments are passed to each way of running code in another thread:

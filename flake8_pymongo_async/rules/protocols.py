@@ -21,12 +21,7 @@ from ..semantic.view import ModelView
 from .registry import Family, FixAvailability, Rule
 
 
-PMA301 = Rule(
-    code="PMA301",
-    name="sync-iteration-over-async-cursor",
-    fix_availability=FixAvailability.SOMETIMES,
-    message="{detail}",
-    markdown="""
+PMA301 = Rule("PMA301", "sync-iteration-over-async-cursor", FixAvailability.SOMETIMES, message="{detail}", markdown="""
 ## What it does
 
 Checks for synchronous iteration over an async cursor, command cursor, change stream, GridFS cursor
@@ -78,16 +73,10 @@ times, and the query is now sent. Outside `async def` there is no fix.
 
 - {{guide:migrate-from-pymongo}}
 - {{api:AsyncCursor}}
-""",
-)
+""")
 
 
-PMA302 = Rule(
-    code="PMA302",
-    name="sync-with-on-async-object",
-    fix_availability=FixAvailability.SOMETIMES,
-    message="{detail}",
-    markdown="""
+PMA302 = Rule("PMA302", "sync-with-on-async-object", FixAvailability.SOMETIMES, message="{detail}", markdown="""
 ## What it does
 
 Checks for a synchronous `with` on an async client, session, cursor, change stream or transaction.
@@ -134,16 +123,10 @@ Inside `async def` the fix turns `with` into `async with` (and `with s.start_tra
 
 - {{guide:migrate-from-pymongo}}
 - {{api:AsyncClientSession}}
-""",
-)
+""")
 
 
-PMA303 = Rule(
-    code="PMA303",
-    name="sync-next-on-async-cursor",
-    fix_availability=FixAvailability.SOMETIMES,
-    message="{detail}",
-    markdown="""
+PMA303 = Rule("PMA303", "sync-next-on-async-cursor", FixAvailability.SOMETIMES, message="{detail}", markdown="""
 ## What it does
 
 Checks for `next(cursor)` on an async cursor, and for `except StopIteration` around `await
@@ -202,16 +185,10 @@ ran, now runs at the end of the cursor.
 - {{guide:migrate-from-pymongo}}
 - {{api:AsyncCursor.next()}}
 - [Python: anext()](https://docs.python.org/3/library/functions.html#anext)
-""",
-)
+""")
 
 
-PMA304 = Rule(
-    code="PMA304",
-    name="async-cursor-len-or-index",
-    fix_availability=FixAvailability.NONE,
-    message="{detail}",
-    markdown="""
+PMA304 = Rule("PMA304", "async-cursor-len-or-index", FixAvailability.NONE, message="{detail}", markdown="""
 ## What it does
 
 Checks for `len(cursor)`, `cursor[i]`, `cursor[a:b]` and `cursor.count()` on an async cursor.
@@ -262,8 +239,7 @@ There is no fix: the replacement depends on what the index or length was for.
 
 - {{guide:migrate-from-pymongo}}
 - {{api:AsyncCursor.__getitem__()}}
-""",
-)
+""")
 
 
 # "transaction" is the context `await session.start_transaction()` returns (kinds.RESULT_OVERRIDES).

@@ -56,8 +56,8 @@ class FixAvailability(enum.Enum):
 class Rule:
     code: str
     name: str  # kebab-case, names the bad pattern
-    message: str  # str.format template; fields are supplied by the rule's check
     fix_availability: FixAvailability
+    message: str  # str.format template; fields are supplied by the rule's check
     markdown: str = ""  # the documentation: ruff's sections (``parse_docs``), with markers (``expand_markers``)
     docs: Docs = field(init=False, repr=False, compare=False)
 

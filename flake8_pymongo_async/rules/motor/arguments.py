@@ -9,16 +9,11 @@ from ...semantic.values import ClassRef, Method, Value
 from ...semantic.view import ModelView
 from ..registry import Family, FixAvailability, Rule
 
-PMA102 = Rule(
-    code="PMA102",
-    name="io-loop-argument",
-    fix_availability=FixAvailability.ALWAYS,
-    message=(
-        "`io_loop=` passed to {callee}: PyMongo Async raises `{error}`; "
-        "remove it (PyMongo Async uses the running event loop)"
-    ),
-    # The runtime error is quoted verbatim, as long as the driver prints it.
-    markdown="""
+# The runtime error is quoted verbatim, as long as the driver prints it.
+PMA102 = Rule("PMA102", "io-loop-argument", FixAvailability.ALWAYS, message=(
+    "`io_loop=` passed to {callee}: PyMongo Async raises `{error}`; "
+    "remove it (PyMongo Async uses the running event loop)"
+), markdown="""
 ## What it does
 
 Checks for an `io_loop=` argument passed to a client or client-encryption constructor. This covers
@@ -72,19 +67,13 @@ evaluating it, and the fix is unsafe.
 
 - {{guide:method-signature-changes}}
 - {{api:AsyncMongoClient}}
-""",  # noqa: E501
-)
+""")  # noqa: E501
 
 
-PMA106 = Rule(
-    code="PMA106",
-    name="to-list-zero-length",
-    fix_availability=FixAvailability.ALWAYS,
-    message=(
-        "`to_list({arg})` raises `ValueError: to_list() length must be greater than 0` under PyMongo Async "
-        "(Motor returned `[]`); use `to_list(None)` for every document"
-    ),
-    markdown="""
+PMA106 = Rule("PMA106", "to-list-zero-length", FixAvailability.ALWAYS, message=(
+    "`to_list({arg})` raises `ValueError: to_list() length must be greater than 0` under PyMongo Async "
+    "(Motor returned `[]`); use `to_list(None)` for every document"
+), markdown="""
 ## What it does
 
 Checks for `to_list(0)`, `to_list(length=0)` or `to_list()` with a negative literal on a driver
@@ -138,19 +127,13 @@ instead.
 
 - {{guide:method-signature-changes}}
 - {{api:AsyncCursor.to_list()}}
-""",
-)
+""")
 
 
-PMA107 = Rule(
-    code="PMA107",
-    name="connect-argument",
-    fix_availability=FixAvailability.ALWAYS,
-    message=(
-        "`connect=` is accepted and ignored by `AsyncMongoClient`; remove it and "
-        "`await client.aconnect()` to connect eagerly"
-    ),
-    markdown="""
+PMA107 = Rule("PMA107", "connect-argument", FixAvailability.ALWAYS, message=(
+    "`connect=` is accepted and ignored by `AsyncMongoClient`; remove it and "
+    "`await client.aconnect()` to connect eagerly"
+), markdown="""
 ## What it does
 
 Checks for a `connect=` argument passed to an async client constructor.
@@ -194,16 +177,12 @@ client.aconnect()` where the application starts if it must connect early.
 
 - {{guide:migrate-from-pymongo}}
 - {{api:AsyncMongoClient.aconnect()}}
-""",
-)
+""")
 
 
-PMA111 = Rule(
-    code="PMA111",
-    name="gridfs-bucket-collection-argument",
-    fix_availability=FixAvailability.ALWAYS,
-    message="`collection=` was removed from the GridFS bucket constructor (`TypeError`); use `bucket_name=`",
-    markdown="""
+PMA111 = Rule("PMA111", "gridfs-bucket-collection-argument", FixAvailability.ALWAYS, message=(
+    "`collection=` was removed from the GridFS bucket constructor (`TypeError`); use `bucket_name=`"
+), markdown="""
 ## What it does
 
 Checks for a `collection=` argument passed to a GridFS bucket constructor.
@@ -247,8 +226,7 @@ The fix renames the keyword to `bucket_name=`. It is safe: the original call alw
 - {{guide:migrate-from-motor}}
 - [PyMongo API: gridfs.asynchronous (AsyncGridFSBucket)](
   https://pymongo.readthedocs.io/en/stable/api/gridfs/asynchronous/index.html)
-""",
-)
+""")
 
 
 class MotorArgumentFamily(Family):

@@ -10,12 +10,7 @@ from ...diagnostics import Fix, ImportFrom, MotorImport, NoCounterpart
 from ...semantic.view import ModelView, Site
 from ..registry import Family, FixAvailability, Rule
 
-PMA101 = Rule(
-    code="PMA101",
-    name="motor-import",
-    fix_availability=FixAvailability.SOMETIMES,
-    message="{detail}",
-    markdown="""
+PMA101 = Rule("PMA101", "motor-import", FixAvailability.SOMETIMES, message="{detail}", markdown="""
 ## What it does
 
 Checks for imports from Motor. This covers `motor.motor_asyncio`, `motor.motor_tornado`, the
@@ -59,16 +54,12 @@ counterpart.
 
 - {{guide:migrate-from-motor}}
 - {{api:AsyncMongoClient}}
-""",
-)
+""")
 
 
-PMA110 = Rule(
-    code="PMA110",
-    name="nonexistent-async-import",
-    fix_availability=FixAvailability.ALWAYS,
-    message="`{module}` does not define `{name}` (`ImportError`); import it from `{home}`",
-    markdown="""
+PMA110 = Rule("PMA110", "nonexistent-async-import", FixAvailability.ALWAYS, message=(
+    "`{module}` does not define `{name}` (`ImportError`); import it from `{home}`"
+), markdown="""
 ## What it does
 
 Checks for an import of a PyMongo Async name from a module that does not define it. Examples are
@@ -114,8 +105,7 @@ fails.
 - {{guide:migrate-from-motor}}
 - [PyMongo API: pymongo.asynchronous.collection](
   https://pymongo.readthedocs.io/en/stable/api/pymongo/asynchronous/collection.html)
-""",
-)
+""")
 
 
 class MotorImportFamily(Family):

@@ -13,12 +13,9 @@ from ...semantic.values import Obj, Value
 from ...semantic.view import ModelView
 from ..registry import Family, FixAvailability, Rule
 
-PMA103 = Rule(
-    code="PMA103",
-    name="motor-io-loop-accessor",
-    fix_availability=FixAvailability.NONE,
-    message="`{attr}` does not exist on PyMongo Async objects{silent}; use `asyncio.get_running_loop()`",
-    markdown="""
+PMA103 = Rule("PMA103", "motor-io-loop-accessor", FixAvailability.NONE, message=(
+    "`{attr}` does not exist on PyMongo Async objects{silent}; use `asyncio.get_running_loop()`"
+), markdown="""
 ## What it does
 
 Checks for `.get_io_loop()` and `.io_loop` on a driver object. This includes clients, databases,
@@ -77,19 +74,13 @@ depends on where the code runs; the message suggests it.
 - {{guide:method-signature-changes}}
 - [Python: asyncio.get_running_loop()](
   https://docs.python.org/3/library/asyncio-eventloop.html#asyncio.get_running_loop)
-""",
-)
+""")
 
 
-PMA104 = Rule(
-    code="PMA104",
-    name="motor-cursor-each",
-    fix_availability=FixAvailability.NONE,
-    message=(
-        "`cursor.each()` was removed: `AttributeError: ... object has no attribute 'each'`; "
-        "iterate with `async for doc in cursor:` or `await cursor.to_list(None)`"
-    ),
-    markdown="""
+PMA104 = Rule("PMA104", "motor-cursor-each", FixAvailability.NONE, message=(
+    "`cursor.each()` was removed: `AttributeError: ... object has no attribute 'each'`; "
+    "iterate with `async for doc in cursor:` or `await cursor.to_list(None)`"
+), markdown="""
 ## What it does
 
 Checks for `cursor.each(callback)` on a driver cursor.
@@ -137,19 +128,13 @@ There is no fix: the callback, the calling function and its callers have to beco
 
 - {{guide:method-signature-changes}}
 - {{api:AsyncCursor}}
-""",
-)
+""")
 
 
-PMA105 = Rule(
-    code="PMA105",
-    name="motor-stream-to-handler",
-    fix_availability=FixAvailability.NONE,
-    message=(
-        "`stream_to_handler()` was removed from GridFS files; write the chunks yourself: "
-        "`while chunk := await grid_out.readchunk(): ...`"
-    ),
-    markdown="""
+PMA105 = Rule("PMA105", "motor-stream-to-handler", FixAvailability.NONE, message=(
+    "`stream_to_handler()` was removed from GridFS files; write the chunks yourself: "
+    "`while chunk := await grid_out.readchunk(): ...`"
+), markdown="""
 ## What it does
 
 Checks for `grid_out.stream_to_handler(...)` on a GridFS file.
@@ -203,19 +188,13 @@ There is no fix: the loop that writes the chunks depends on the web framework.
 
 - {{guide:method-signature-changes}}
 - {{api:AsyncGridOut.readchunk()}}
-""",
-)
+""")
 
 
-PMA108 = Rule(
-    code="PMA108",
-    name="motor-fetch-next",
-    fix_availability=FixAvailability.NONE,
-    message=(
-        "`{attr}` was removed: `AttributeError: ... object has no attribute '{name}'`; "
-        "use `async for doc in cursor:`"
-    ),
-    markdown="""
+PMA108 = Rule("PMA108", "motor-fetch-next", FixAvailability.NONE, message=(
+    "`{attr}` was removed: `AttributeError: ... object has no attribute '{name}'`; "
+    "use `async for doc in cursor:`"
+), markdown="""
 ## What it does
 
 Checks for `cursor.fetch_next` and `cursor.next_object()` on a driver cursor.
@@ -260,16 +239,12 @@ There is no fix: the `while` loop has to be rewritten as `async for`.
 
 - {{guide:migrate-from-motor}}
 - {{api:AsyncCursor}}
-""",
-)
+""")
 
 
-PMA109 = Rule(
-    code="PMA109",
-    name="motor-delegate-access",
-    fix_availability=FixAvailability.NONE,
-    message="`{attr}` is Motor-only{silent}; use the PyMongo Async object itself",
-    markdown="""
+PMA109 = Rule("PMA109", "motor-delegate-access", FixAvailability.NONE, message=(
+    "`{attr}` is Motor-only{silent}; use the PyMongo Async object itself"
+), markdown="""
 ## What it does
 
 Checks for `.delegate` and `.wrap(...)` on a driver object.
@@ -321,8 +296,7 @@ or a separate `MongoClient`.
 
 - {{guide:migrate-from-motor}}
 - {{api:AsyncCollection}}
-""",
-)
+""")
 
 
 # Motor members that PyMongo Async dropped, and the rule that reports each. A member fires only
