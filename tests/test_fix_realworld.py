@@ -18,7 +18,7 @@ import pytest
 
 from flake8_pymongo_async import cli
 from flake8_pymongo_async.fix.engine import fix_text
-from flake8_pymongo_async.commands.engine import discover
+from flake8_pymongo_async.plumbing import discover
 
 MANIFEST = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "public.json"
 CACHE = Path(os.environ.get("PMA_REALWORLD_CACHE", Path.home() / ".cache" / "pma-realworld")) / "extracted"

@@ -8,9 +8,9 @@ is what editors, GitHub annotations and SARIF viewers count (SARIF says so with 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Dict, FrozenSet, List, Mapping, Optional, Sequence
+from typing import Callable, Dict, FrozenSet, Mapping, Optional, Sequence
 
-from ..commands.engine import FileResult
+from ..plumbing import CheckFormat, FileResult
 from ..rules.registry import Rule
 
 
@@ -25,10 +25,8 @@ class Context:
 Formatter = Callable[[Sequence[FileResult], Context], str]
 
 
-def formatters() -> Dict[str, Formatter]:
+def formatters() -> Dict[CheckFormat, Formatter]:
     from . import github, json_format, sarif, text
 
     return {"text": text.render, "json": json_format.render, "sarif": sarif.render, "github": github.render}
 
-
-FORMATS: List[str] = ["text", "json", "sarif", "github"]

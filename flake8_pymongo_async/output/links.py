@@ -12,10 +12,10 @@ from importlib import metadata
 from typing import Optional
 
 from ..docs_render import doc_path
+from ..plumbing import PROG
 from ..rules.registry import GUIDE, Rule
 
-DISTRIBUTION = "flake8-pymongo-async"
-PYPI_URL = f"https://pypi.org/project/{DISTRIBUTION}/"
+PYPI_URL = f"https://pypi.org/project/{PROG}/"
 _REPOSITORY_LABELS = ("repository", "source", "source code", "code", "homepage", "home")
 _FORGES = ("https://github.com/", "https://gitlab.com/")
 
@@ -23,7 +23,7 @@ _FORGES = ("https://github.com/", "https://gitlab.com/")
 @functools.lru_cache(maxsize=1)
 def repository_url() -> Optional[str]:
     try:
-        meta = metadata.metadata(DISTRIBUTION)
+        meta = metadata.metadata(PROG)
     except metadata.PackageNotFoundError:
         return None
     urls = {}

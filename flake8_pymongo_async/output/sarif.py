@@ -16,16 +16,16 @@ from typing import Any, Dict, List, Sequence
 from urllib.parse import quote
 
 from .. import __version__
-from ..commands.engine import FileResult
+from ..plumbing import FileResult
 from ..docs_render import first_sentence, render_text
 from ..files import display
+from ..plumbing import PROG
 from ..rules.registry import Rule
 from . import Context
 from .links import information_url, rule_url
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 VERSION = "2.1.0"
-TOOL = "flake8-pymongo-async"
 SRCROOT = "%SRCROOT%"
 
 
@@ -104,7 +104,7 @@ def build(results: Sequence[FileResult], context: Context) -> Dict[str, Any]:
         "version": VERSION,
         "runs": [{
             "tool": {"driver": {
-                "name": TOOL,
+                "name": PROG,
                 "version": __version__,
                 "semanticVersion": __version__,
                 "informationUri": information_url(),
