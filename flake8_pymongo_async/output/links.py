@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from importlib import metadata
-from typing import Optional
+from typing import Dict, Optional
 
 from ..docs_render import doc_path
 from ..plumbing import PROG
@@ -26,13 +26,12 @@ def repository_url() -> Optional[str]:
         meta = metadata.metadata(PROG)
     except metadata.PackageNotFoundError:
         return None
-    urls = {}
+    urls: Dict[str, str] = {}
     for entry in meta.get_all("Project-URL") or []:
-        label, _, url = entry.partition(",")
+        label, _, url = str(entry).partition(",")
         urls[label.strip().lower()] = url.strip()
-    home = meta.get("Home-page")
-    if home:
-        urls.setdefault("home", home.strip())
+    for home in meta.get_all("Home-page") or []:
+        urls.setdefault("home", str(home).strip())
     for label in _REPOSITORY_LABELS:
         url = urls.get(label, "")
         if url.startswith(_FORGES):
