@@ -29,7 +29,6 @@ NOQA_FILE = re.compile(r"\s*# flake8[:=]\s*noqa", re.IGNORECASE)
 _CODE_SEPARATOR = re.compile(r"[,\s]")
 
 
-
 class Located(Protocol):
     """What a ``# noqa`` comment is matched against: a finding's code and 1-based line."""
 

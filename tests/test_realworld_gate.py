@@ -27,6 +27,8 @@ from typing import Dict, List, NamedTuple, Optional, Tuple
 
 import pytest
 
+from flake8_alone import FLAKE8
+
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = ROOT.parent / "shared" / "corpus" / "public.json"
 ALLOWLIST = Path(__file__).resolve().parent / "realworld_allowlist.txt"
@@ -195,12 +197,12 @@ def _extract(archive: Path, into: Path) -> Path:
 
 @functools.lru_cache(maxsize=None)
 def _flake8_version() -> str:
-    done = subprocess.run([sys.executable, "-m", "flake8", "--version"], capture_output=True, text=True)
+    done = subprocess.run([*FLAKE8, "--version"], capture_output=True, text=True)
     return done.stdout + done.stderr
 
 
 def _run_plugin(top: Path, package: str, version: str, paths: List[str]) -> List[Finding]:
-    done = subprocess.run([sys.executable, "-m", "flake8", "--isolated", "--select=PMA", *paths],
+    done = subprocess.run([*FLAKE8, "--isolated", "--select=PMA", *paths],
                           cwd=top, capture_output=True, text=True)
     assert done.returncode in (0, 1) and "Traceback" not in done.stderr, (
         f"flake8 failed on {package}=={version} (exit {done.returncode}):\n{done.stderr[-3000:]}")

@@ -29,4 +29,3 @@ def formatters() -> Dict[CheckFormat, Formatter]:
     from . import github, json_format, sarif, text
 
     return {"text": text.render, "json": json_format.render, "sarif": sarif.render, "github": github.render}
-
