@@ -150,15 +150,13 @@ def _main(argv: Optional[Sequence[str]]) -> int:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    from .processes import Terminated, handle_interrupts
+    from .processes import Terminated, exit_status, handle_interrupts
 
     try:
         with handle_interrupts():  # SIGTERM, like Ctrl-C, unwinds: temp files go, workers end
             return _main(argv)
-    except KeyboardInterrupt:
-        return exit_codes.INTERRUPTED
-    except Terminated:
-        return exit_codes.TERMINATED
+    except (KeyboardInterrupt, Terminated) as interrupt:
+        return exit_status(interrupt)
     except BrokenPipeError:
         # The reader went away (`... | head`): silence the final flush as well.
         devnull = os.open(os.devnull, os.O_WRONLY)
