@@ -10,20 +10,9 @@ from dataclasses import dataclass
 from typing import List, Sequence
 
 from .diagnostics import Diagnostic
-from .rules.awaits import AwaitFamily
-from .rules.gridfs import GridFSFamily
-from .rules.lifetime import LifetimeFamily, RequestFamily
-from .rules.motor import MotorFamily
-from .rules.protocols import ProtocolFamily
+from .rules import registry
 from .semantic.model import MAX_DEPTH, Walker
 from .settings import DEFAULT_SETTINGS, Settings
-
-# Codes whose logic exists; the CLI, docs and tests treat the others as not yet available.
-IMPLEMENTED_CODES: frozenset = frozenset(
-    {"PMA101", "PMA102", "PMA103", "PMA104", "PMA105", "PMA106", "PMA107", "PMA108", "PMA109", "PMA110", "PMA111",
-     "PMA201", "PMA202", "PMA203", "PMA204", "PMA205", "PMA206", "PMA207", "PMA208",
-     "PMA301", "PMA302", "PMA303", "PMA304", "PMA401", "PMA402", "PMA403", "PMA404", "PMA501", "PMA502"}
-)
 
 # Every rule needs evidence that names the driver (an import of pymongo, gridfs or motor, or a
 # configured factory). A module whose text never mentions one cannot produce a finding, so it is
@@ -73,6 +62,6 @@ def analyse(tree: ast.AST, lines: Sequence[str], settings: Settings = DEFAULT_SE
             sys.setrecursionlimit(limit)
 
 
-def _families() -> list:
+def _families() -> List[registry.Family]:
     # A family may keep per-file state (open `try` blocks), so each check gets fresh instances.
-    return [MotorFamily(), AwaitFamily(), ProtocolFamily(), LifetimeFamily(), RequestFamily(), GridFSFamily()]
+    return [family() for family in registry.family_classes()]

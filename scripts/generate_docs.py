@@ -21,7 +21,6 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from flake8_pymongo_async import docs_render  # noqa: E402
-from flake8_pymongo_async.rules import catalog  # noqa: E402,F401  (registers every rule)
 from flake8_pymongo_async.rules.registry import RULES  # noqa: E402
 
 _PAGE = re.compile(r"PMA\d{3}\.md")

@@ -2,7 +2,6 @@
 import re
 from pathlib import Path
 
-from flake8_pymongo_async.rules import catalog  # noqa: F401  (registers the rules)
 from flake8_pymongo_async.rules.registry import RULES
 
 CHANGELOG = Path(__file__).resolve().parent.parent / "CHANGELOG.md"

@@ -16,6 +16,7 @@ NOT_SCANNED = "tests/fixtures,tests/golden"  # deliberately broken Motor code, l
 # Names used by something vulture cannot see, each with who uses it.
 USED_FROM_OUTSIDE: Dict[str, str] = {
     "on_*": "rule handlers, called by the semantic model by event name",
+    "*Family": "rule families, found in the rules package by rules.registry",
     "_s_*": "the semantic model's statement handlers, dispatched by node type name",
     "add_options": "flake8's plugin API",
     "description": "argparse.ArgumentParser.description, read by argparse",

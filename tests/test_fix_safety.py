@@ -10,7 +10,7 @@ import pytest
 
 from flake8_pymongo_async import checker
 from flake8_pymongo_async.fix.engine import fix_text
-from flake8_pymongo_async.rules.motor import has_no_side_effects
+from flake8_pymongo_async.rules.motor.arguments import has_no_side_effects
 
 HEAD = "from pymongo import AsyncMongoClient\n\n\nasync def main(uri, settings, start_loop, pending):\n"
 

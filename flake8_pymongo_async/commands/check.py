@@ -85,7 +85,6 @@ def run(args: argparse.Namespace) -> int:
     from .. import checker
     from ..output import Context, formatters
     from ..output.github import escape_data, escape_property
-    from ..rules import catalog  # noqa: F401  (registers every rule)
     from ..rules.registry import RULES
 
     paths: List[str] = list(args.paths) or ["."]
@@ -109,8 +108,7 @@ def run(args: argparse.Namespace) -> int:
         elif result.depth_limit_reached:
             print(display(f"{result.path}: warning: {checker.DEPTH_LIMIT_WARNING}"), file=sys.stderr)
 
-    context = Context(rules=RULES, implemented=frozenset(checker.IMPLEMENTED_CODES), cwd=os.getcwd(),
-                      exit_code=status)
+    context = Context(rules=RULES, cwd=os.getcwd(), exit_code=status)
     report = formatters()[args.format](results, context)
     if args.format == "github":
         for result in results:

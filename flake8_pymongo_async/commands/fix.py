@@ -287,7 +287,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def write_summary(out: TextIO, outcomes: Sequence[FileOutcome], diff: bool, unsafe: bool) -> None:
-    from ..rules import catalog  # noqa: F401  (registers every rule)
     from ..rules.registry import RULES
 
     applied: Counter[str] = Counter()

@@ -8,7 +8,7 @@ is what editors, GitHub annotations and SARIF viewers count (SARIF says so with 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Dict, FrozenSet, Mapping, Optional, Sequence
+from typing import Callable, Dict, Mapping, Optional, Sequence
 
 from ..plumbing import CheckFormat, FileResult
 from ..rules.registry import Rule
@@ -17,7 +17,6 @@ from ..rules.registry import Rule
 @dataclass(frozen=True)
 class Context:
     rules: Mapping[str, Rule]  # every registered rule by code
-    implemented: FrozenSet[str] = frozenset()
     cwd: str = "."
     exit_code: Optional[int] = None
 

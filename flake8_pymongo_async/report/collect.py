@@ -89,7 +89,6 @@ class Report:
                                  internal=any(f.internal for f in self.files))
 
     def rules(self) -> List[RuleRow]:
-        from ..rules import catalog  # noqa: F401  (registers every rule)
         from ..rules.registry import GUIDE, RULES
 
         by_code: Dict[str, List[Finding]] = {}

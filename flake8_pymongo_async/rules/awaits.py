@@ -14,7 +14,590 @@ from ..api import tables
 from ..diagnostics import Fix
 from ..semantic import kinds
 from ..semantic.values import Method, Obj, Pending
-from . import catalog
+from .registry import Family, Rule
+
+
+PMA201 = Rule(
+    code="PMA201",
+    name="missing-await",
+    fix="unsafe",
+    message="{detail}",
+    markdown="""
+## What it does
+
+Checks for a call of a driver coroutine method whose result is never awaited. This covers methods
+such as `insert_one()`, `find_one()`, `update_many()`, `drop()` and `to_list()` whose result is
+discarded, used as a value (attribute, subscript, truth test, `print()`, `len()`...), or bound to a
+name that is never awaited. It is not reported when the coroutine is awaited later, returned,
+yielded, passed to a call or stored in a container.
+
+## Why is this bad?
+
+In PyMongo Async these methods are coroutines: without `await` nothing is sent to the server.
+Motor's methods returned Futures that ran at call time, so fire-and-forget writes that worked under
+Motor now silently do nothing. The only trace is `RuntimeWarning: coroutine
+'AsyncCollection.insert_one' was never awaited`, printed when the coroutine is garbage-collected.
+
+## Example
+
+```python
+from pymongo import AsyncMongoClient
+
+client = AsyncMongoClient()
+events = client.app.events
+
+
+async def record(event: dict) -> None:
+    events.insert_one(event)
+```
+
+Use instead:
+
+```python
+from pymongo import AsyncMongoClient
+
+client = AsyncMongoClient()
+events = client.app.events
+
+
+async def record(event: dict) -> None:
+    await events.insert_one(event)
+```
+
+## Fix safety
+
+The fix inserts `await`, only inside `async def`. It is unsafe: the operation now runs, the function
+waits for the server, and errors are raised where the call is. To keep fire-and-forget behaviour,
+use `asyncio.create_task(...)` and keep a reference to the task.
+
+## Options
+
+`--pma-extra-factories`: names of your own functions whose call returns an async client, database or
+collection, as `kind:name` pairs (for example `collection:app.db.get_users`). The rule fires only on
+objects known to come from the driver; a value returned by a helper the linter cannot see is
+unknown, and unknown stays silent until the helper is listed here.
+
+## References
+
+- [Migrate to PyMongo Async: Asynchronous Methods](
+  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#asynchronous-methods)
+- [PyMongo API: AsyncCollection](
+  https://pymongo.readthedocs.io/en/stable/api/pymongo/asynchronous/collection.html)
+""",
+)
+
+
+PMA202 = Rule(
+    code="PMA202",
+    name="unawaited-cursor-coroutine",
+    fix="sometimes",
+    message="{detail}",
+    markdown="""
+## What it does
+
+Checks for a driver coroutine that returns a cursor, used as a cursor without `await`. The methods
+are `aggregate()`, `aggregate_raw_batches()`, `watch()`, `list_indexes()`, `list_search_indexes()`,
+`list_collections()`, `list_databases()` and `cursor_command()`; the uses are `async for doc in
+coll.aggregate(p)`, `coll.aggregate(p).to_list()`, `async with coll.watch()` and a chained
+`.batch_size()`.
+
+## Why is this bad?
+
+In PyMongo Async these methods are coroutines that run the command when awaited and return the
+cursor; in Motor `aggregate()` and `watch()` returned the cursor directly. Used as a cursor, the
+coroutine raises at once. `.to_list()` on it raises `AttributeError: 'coroutine' object has no
+attribute 'to_list'`, and `async with` raises `TypeError: 'coroutine' object does not support the
+asynchronous context manager protocol`.
+
+```text
+TypeError: 'async for' requires an object with __aiter__ method, got coroutine
+```
+
+## Example
+
+```python
+from pymongo import AsyncMongoClient
+
+client = AsyncMongoClient()
+
+
+async def main():
+    async for doc in client.db.users.aggregate([]):
+        print(doc)
+```
+
+Use instead:
+
+```python
+from pymongo import AsyncMongoClient
+
+client = AsyncMongoClient()
+
+
+async def main():
+    async for doc in await client.db.users.aggregate([]):
+        print(doc)
+```
+
+## Fix safety
+
+Inside `async def` the fix inserts `await`, with parentheses when a call is chained (`(await
+coll.aggregate(p)).to_list()`). It is safe: the un-awaited form always raises. Note that the command
+now runs at the `await` (Motor ran it at the first iteration), so a `$out` or `$merge` stage runs
+even if the cursor is never read. Outside `async def` there is no fix.
+
+## Options
+
+`--pma-extra-factories`: names of your own functions whose call returns an async client, database or
+collection, as `kind:name` pairs (for example `collection:app.db.get_users`). The rule fires only on
+objects known to come from the driver; a value returned by a helper the linter cannot see is
+unknown, and unknown stays silent until the helper is listed here.
+
+## References
+
+- [Migrate to PyMongo Async: Asynchronous Methods](
+  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#asynchronous-methods)
+- [PyMongo API: AsyncCollection.aggregate()](
+  https://pymongo.readthedocs.io/en/stable/api/pymongo/asynchronous/collection.html#pymongo.asynchronous.collection.AsyncCollection.aggregate)
+""",
+)
+
+
+PMA203 = Rule(
+    code="PMA203",
+    name="await-on-non-awaitable",
+    fix="safe",
+    message="{detail}",
+    markdown="""
+## What it does
+
+Checks for `await` on a call that is synchronous in PyMongo Async. These are `find()`,
+`find_raw_batches()`, `start_session()`, `get_database()`, `get_collection()`, `with_options()`,
+cursor chaining (`sort()`, `limit()`...) and `client_encryption.get_keys()`.
+
+## Why is this bad?
+
+These calls return their object directly, and the object is not awaitable, so the `await` raises.
+Motor's `start_session()` had to be awaited (`async with await client.start_session()`), so Motor
+code hits this on every session. `await coll.find()` raises `TypeError: object AsyncCursor can't be
+used in 'await' expression`. Python 3.14 words it as `'AsyncClientSession' object can't be awaited`.
+
+```text
+TypeError: object AsyncClientSession can't be used in 'await' expression
+```
+
+## Example
+
+```python
+from pymongo import AsyncMongoClient
+
+client = AsyncMongoClient()
+
+
+async def rename_user(user_id, name):
+    async with await client.start_session() as session:
+        await client.app.users.update_one(
+            {"_id": user_id}, {"$set": {"name": name}}, session=session
+        )
+```
+
+Use instead:
+
+```python
+from pymongo import AsyncMongoClient
+
+client = AsyncMongoClient()
+
+
+async def rename_user(user_id, name):
+    async with client.start_session() as session:
+        await client.app.users.update_one(
+            {"_id": user_id}, {"$set": {"name": name}}, session=session
+        )
+```
+
+## Fix safety
+
+The fix removes the `await`. It is safe: awaiting these objects always raises.
+
+## Options
+
+`--pma-extra-factories`: names of your own functions whose call returns an async client, database or
+collection, as `kind:name` pairs (for example `collection:app.db.get_users`). The rule fires only on
+objects known to come from the driver; a value returned by a helper the linter cannot see is
+unknown, and unknown stays silent until the helper is listed here.
+
+## References
+
+- [Migrate to PyMongo Async: Asynchronous Methods](
+  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#asynchronous-methods)
+- [PyMongo API: AsyncMongoClient.start_session()](
+  https://pymongo.readthedocs.io/en/stable/api/pymongo/asynchronous/mongo_client.html#pymongo.asynchronous.mongo_client.AsyncMongoClient.start_session)
+""",
+)
+
+
+PMA204 = Rule(
+    code="PMA204",
+    name="unawaited-start-transaction",
+    fix="sometimes",
+    message="{detail}",
+    markdown="""
+## What it does
+
+Checks for `session.start_transaction()` without `await`.
+
+## Why is this bad?
+
+In PyMongo Async `start_transaction()` is a coroutine, while Motor's returned the transaction
+context directly. `async with session.start_transaction():` raises. A bare
+`session.start_transaction()` statement is silent: the session never enters a transaction
+(`session.in_transaction` stays `False`) and the following writes are applied one by one, outside
+any transaction.
+
+```text
+TypeError: 'coroutine' object does not support the asynchronous context manager protocol
+```
+
+## Example
+
+```python
+from pymongo import AsyncMongoClient
+
+client = AsyncMongoClient()
+accounts = client.bank.accounts
+
+
+async def transfer(source, target, amount):
+    async with client.start_session() as session:
+        async with session.start_transaction():
+            await accounts.update_one(
+                {"_id": source}, {"$inc": {"balance": -amount}}, session=session
+            )
+            await accounts.update_one(
+                {"_id": target}, {"$inc": {"balance": amount}}, session=session
+            )
+```
+
+Use instead:
+
+```python
+from pymongo import AsyncMongoClient
+
+client = AsyncMongoClient()
+accounts = client.bank.accounts
+
+
+async def transfer(source, target, amount):
+    async with client.start_session() as session:
+        async with await session.start_transaction():
+            await accounts.update_one(
+                {"_id": source}, {"$inc": {"balance": -amount}}, session=session
+            )
+            await accounts.update_one(
+                {"_id": target}, {"$inc": {"balance": amount}}, session=session
+            )
+```
+
+## Fix safety
+
+In `async with` the fix inserts `await` and is safe: the un-awaited form always raises. For a bare
+call the fix is unsafe: once awaited, the session really starts a transaction, so the following
+writes are committed only by `await session.commit_transaction()` and are aborted when the session
+ends without it.
+
+## Options
+
+`--pma-extra-factories`: names of your own functions whose call returns an async client, database or
+collection, as `kind:name` pairs (for example `collection:app.db.get_users`). The rule fires only on
+objects known to come from the driver; a value returned by a helper the linter cannot see is
+unknown, and unknown stays silent until the helper is listed here.
+
+## References
+
+- [Migrate to PyMongo Async: Asynchronous Methods](
+  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#asynchronous-methods)
+- [PyMongo API: AsyncClientSession.start_transaction()](
+  https://pymongo.readthedocs.io/en/stable/api/pymongo/asynchronous/client_session.html#pymongo.asynchronous.client_session.AsyncClientSession.start_transaction)
+""",
+)
+
+
+PMA205 = Rule(
+    code="PMA205",
+    name="unawaited-async-property",
+    fix="unsafe",
+    message="{detail}",
+    markdown="""
+## What it does
+
+Checks for `client.address`, `primary`, `secondaries`, `arbiters`, `is_primary` or `is_mongos` read
+without `await`.
+
+## Why is this bad?
+
+On `AsyncMongoClient` these are async properties: reading one returns a coroutine. A coroutine is
+always true and never `None`, so `if client.is_primary:` always takes the branch and `client.address
+is None` is always false. This is silent apart from `RuntimeWarning: coroutine
+'AsyncMongoClient.is_primary' was never awaited`.
+
+## Example
+
+```python
+from pymongo import AsyncMongoClient
+
+client = AsyncMongoClient()
+
+
+async def role() -> str:
+    if client.is_primary:
+        return "primary"
+    return "secondary"
+```
+
+Use instead:
+
+```python
+from pymongo import AsyncMongoClient
+
+client = AsyncMongoClient()
+
+
+async def role() -> str:
+    if await client.is_primary:
+        return "primary"
+    return "secondary"
+```
+
+## Fix safety
+
+The fix rewrites the read as `(await client.address)`. It is unsafe: the property now selects a
+server, which can wait up to `serverSelectionTimeoutMS` and raise `ServerSelectionTimeoutError`, and
+conditions that were always true now depend on the real value.
+
+## Options
+
+`--pma-extra-factories`: names of your own functions whose call returns an async client, database or
+collection, as `kind:name` pairs (for example `collection:app.db.get_users`). The rule fires only on
+objects known to come from the driver; a value returned by a helper the linter cannot see is
+unknown, and unknown stays silent until the helper is listed here.
+
+## References
+
+- [Migrate to PyMongo Async: Asynchronous Methods](
+  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#asynchronous-methods)
+- [PyMongo API: AsyncMongoClient.address](
+  https://pymongo.readthedocs.io/en/stable/api/pymongo/asynchronous/mongo_client.html#pymongo.asynchronous.mongo_client.AsyncMongoClient.address)
+""",
+)
+
+
+PMA206 = Rule(
+    code="PMA206",
+    name="unawaited-close",
+    fix="unsafe",
+    message="{detail}",
+    markdown="""
+## What it does
+
+Checks for `close()` or `aclose()` on a client, cursor, change stream or GridFS file, and
+`end_session()`, without `await`.
+
+## Why is this bad?
+
+In PyMongo Async these are coroutines; Motor's `client.close()` was a plain method. Without `await`
+nothing is closed, silently: connections and server sessions stay open until the process exits.
+Python prints `RuntimeWarning: coroutine 'AsyncMongoClient.close' was never awaited` and later
+`ResourceWarning: Unclosed AsyncMongoClient`.
+
+## Example
+
+```python
+from pymongo import AsyncMongoClient
+
+client = AsyncMongoClient()
+
+
+async def shutdown() -> None:
+    client.close()
+```
+
+Use instead:
+
+```python
+from pymongo import AsyncMongoClient
+
+client = AsyncMongoClient()
+
+
+async def shutdown() -> None:
+    await client.close()
+```
+
+## Fix safety
+
+The fix inserts `await`, only inside `async def`. It is unsafe: the object is now really closed, so
+later code that still uses it (and worked because the close never ran) fails, and closing a client
+from another event loop raises `RuntimeError`.
+
+## Options
+
+`--pma-extra-factories`: names of your own functions whose call returns an async client, database or
+collection, as `kind:name` pairs (for example `collection:app.db.get_users`). The rule fires only on
+objects known to come from the driver; a value returned by a helper the linter cannot see is
+unknown, and unknown stays silent until the helper is listed here.
+
+## References
+
+- [Migrate to PyMongo Async: Asynchronous Methods](
+  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#asynchronous-methods)
+- [PyMongo API: AsyncMongoClient.close()](
+  https://pymongo.readthedocs.io/en/stable/api/pymongo/asynchronous/mongo_client.html#pymongo.asynchronous.mongo_client.AsyncMongoClient.close)
+""",
+)
+
+
+PMA207 = Rule(
+    code="PMA207",
+    name="motor-future-api",
+    fix="none",
+    message="{detail}",
+    markdown="""
+## What it does
+
+Checks for Future-only API used on the result of a driver call. This covers `.add_done_callback()`,
+`.result()`, `.done()`, `.cancel()`, `asyncio.wrap_future(...)`, and `yield` of a driver call in a
+`tornado.gen` coroutine.
+
+## Why is this bad?
+
+Motor's methods returned `asyncio.Future` objects that were already running; PyMongo Async returns
+coroutines, which have none of these methods and do not run until awaited. The call raises, and the
+operation never runs (`.result()` raises `AttributeError: 'coroutine' object has no attribute
+'result'`).
+
+```text
+AttributeError: 'coroutine' object has no attribute 'add_done_callback'
+```
+
+## Example
+
+```python
+from pymongo import AsyncMongoClient
+
+client = AsyncMongoClient()
+
+
+def log_user(user_id):
+    future = client.app.users.find_one({"_id": user_id})
+    future.add_done_callback(lambda f: print(f.result()))
+```
+
+Use instead:
+
+```python
+import asyncio
+
+from pymongo import AsyncMongoClient
+
+client = AsyncMongoClient()
+
+
+def log_user(user_id):
+    task = asyncio.create_task(client.app.users.find_one({"_id": user_id}))
+    task.add_done_callback(lambda t: print(t.result()))
+```
+
+## Fix safety
+
+There is no fix: `await` the call, or wrap it in `asyncio.create_task()` (which needs a running
+event loop) where a Future is really needed.
+
+## Options
+
+`--pma-extra-factories`: names of your own functions whose call returns an async client, database or
+collection, as `kind:name` pairs (for example `collection:app.db.get_users`). The rule fires only on
+objects known to come from the driver; a value returned by a helper the linter cannot see is
+unknown, and unknown stays silent until the helper is listed here.
+
+## References
+
+- [Migrate to PyMongo Async: Migrate From Motor](
+  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#migrate-from-motor)
+- [Python: asyncio.create_task()](
+  https://docs.python.org/3/library/asyncio-task.html#asyncio.create_task)
+""",
+)
+
+
+PMA208 = Rule(
+    code="PMA208",
+    name="await-precedence",
+    fix="safe",
+    message="{detail}",
+    markdown="""
+## What it does
+
+Checks for `await` applied to an attribute, subscript or call of a driver coroutine's result.
+Examples are `await coll.insert_one(doc).inserted_id` and `await coll.find_one(query)["name"]`.
+
+## Why is this bad?
+
+`await` binds more loosely than `.`, `[]` and calls, so the attribute is looked up on the coroutine
+before anything is awaited. The expression raises, and the operation never runs. `await
+coll.find_one(q)["name"]` raises `TypeError: 'coroutine' object is not subscriptable`.
+
+```text
+AttributeError: 'coroutine' object has no attribute 'inserted_id'
+```
+
+## Example
+
+```python
+from pymongo import AsyncMongoClient
+
+client = AsyncMongoClient()
+users = client.app.users
+
+
+async def create_user(doc: dict):
+    return await users.insert_one(doc).inserted_id
+```
+
+Use instead:
+
+```python
+from pymongo import AsyncMongoClient
+
+client = AsyncMongoClient()
+users = client.app.users
+
+
+async def create_user(doc: dict):
+    return (await users.insert_one(doc)).inserted_id
+```
+
+## Fix safety
+
+The fix adds parentheses: `(await coll.insert_one(doc)).inserted_id`. It is safe: the original
+expression always raises.
+
+## Options
+
+`--pma-extra-factories`: names of your own functions whose call returns an async client, database or
+collection, as `kind:name` pairs (for example `collection:app.db.get_users`). The rule fires only on
+objects known to come from the driver; a value returned by a helper the linter cannot see is
+unknown, and unknown stays silent until the helper is listed here.
+
+## References
+
+- [Migrate to PyMongo Async: Migrate from PyMongo](
+  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#migrate-from-pymongo)
+- [PyMongo API: AsyncCollection.insert_one()](
+  https://pymongo.readthedocs.io/en/stable/api/pymongo/asynchronous/collection.html#pymongo.asynchronous.collection.AsyncCollection.insert_one)
+""",
+)
+
 
 # Uses of a coroutine that are bugs right where they happen.
 _MISUSES = frozenset({"discard", "attribute", "subscript", "call", "iterate", "async_iterate", "with",
@@ -34,7 +617,7 @@ _RUNTIME = {
 }
 
 
-class AwaitFamily:
+class AwaitFamily(Family):
     def on_pending_use(self, w, pending: Pending, context: str, node: ast.AST) -> None:
         if context not in _MISUSES or pending.reported:
             return
@@ -61,7 +644,7 @@ class AwaitFamily:
         call = _describe(pending)
         in_async = w.in_async_function
         if context == "attribute" and isinstance(node, ast.Attribute) and node.attr in _FUTURE_API:
-            _mark(w, pending, catalog.PMA207, pending_node, None,
+            _mark(w, pending, PMA207, pending_node, None,
                   detail=f"`{call}` returns a coroutine under PyMongo Async, not Motor's `asyncio.Future`: "
                          f"`.{node.attr}()` fails with `AttributeError: 'coroutine' object has no attribute "
                          f"'{node.attr}'`; `await` it, or wrap it in `asyncio.create_task(...)`")
@@ -70,19 +653,19 @@ class AwaitFamily:
             safe = in_async
             runtime = _RUNTIME.get(context, f"`AttributeError: 'coroutine' object has no attribute "
                                             f"'{getattr(node, 'attr', 'to_list')}'`")
-            _mark(w, pending, catalog.PMA202, pending_node, Fix("insert-await", safe=True) if safe else None,
+            _mark(w, pending, PMA202, pending_node, Fix("insert-await", safe=True) if safe else None,
                   detail=f"`{call}` is a coroutine under PyMongo Async that returns the cursor "
                          f"(Motor returned the cursor itself): {runtime}; write `await {call}`"
                          + (" in parentheses before chaining" if context == "attribute" else ""))
             return
         if context == "future_arg":
-            _mark(w, pending, catalog.PMA207, pending_node, None,
+            _mark(w, pending, PMA207, pending_node, None,
                   detail=f"`{call}` returns a coroutine under PyMongo Async, not Motor's `asyncio.Future`: "
                          f"`asyncio.wrap_future()` fails with `TypeError`; `await` it, or wrap it in "
                          f"`asyncio.create_task(...)`")
             return
         if context in ("attribute", "subscript", "call") and _awaited_through(w, node):
-            _mark(w, pending, catalog.PMA208, pending_node, Fix("parenthesize-await", safe=True),
+            _mark(w, pending, PMA208, pending_node, Fix("parenthesize-await", safe=True),
                   detail=f"`await` binds looser than `.`, `[]` and `()`: this awaits the {_what(node)} of the "
                          f"coroutine `{call}`, not its result; write `(await {call}){_tail(node)}`")
             return
@@ -91,17 +674,17 @@ class AwaitFamily:
             fix = Fix("insert-await", safe=safe) if in_async else None
             effect = (_RUNTIME["async_with"] if context == "async_with"
                       else "the transaction never starts and the writes that follow run outside it, silently")
-            _mark(w, pending, catalog.PMA204, pending_node, fix,
+            _mark(w, pending, PMA204, pending_node, fix,
                   detail=f"`start_transaction()` is a coroutine under PyMongo Async: without `await`, {effect}; "
                          f"write `async with await session.start_transaction():`")
             return
         if isinstance(pending_node, ast.Attribute):  # an async property read
-            _mark(w, pending, catalog.PMA205, pending_node, Fix("insert-await", safe=False) if in_async else None,
+            _mark(w, pending, PMA205, pending_node, Fix("insert-await", safe=False) if in_async else None,
                   detail=f"`{call}` is an async property under PyMongo Async: without `await` it is a coroutine, "
                          f"always truthy and never `None`; write `(await {call})`")
             return
         if (pending.member in _CLOSE_MEMBERS and pending.owner.kind in _CLOSABLE) or pending.member == "end_session":
-            _mark(w, pending, catalog.PMA206, pending_node, Fix("insert-await", safe=False) if in_async else None,
+            _mark(w, pending, PMA206, pending_node, Fix("insert-await", safe=False) if in_async else None,
                   detail=f"`{call}` is a coroutine under PyMongo Async (Motor's `close()` was sync): without `await` "
                          f"nothing is closed, silently; write `await {call}`")
             return
@@ -111,7 +694,7 @@ class AwaitFamily:
             "truth": "a coroutine is always true",
             "compare": "the comparison sees a coroutine, not the result",
         }.get(context, "the code uses the coroutine object, not its result")
-        _mark(w, pending, catalog.PMA201, pending_node, Fix("insert-await", safe=False) if in_async else None,
+        _mark(w, pending, PMA201, pending_node, Fix("insert-await", safe=False) if in_async else None,
               detail=f"`{call}` is a coroutine and is not awaited: {effect}; write `await {call}`")
 
     # ---------------------------------------------------------------- PMA203
@@ -122,7 +705,7 @@ class AwaitFamily:
         if not isinstance(func, Method) or func.how != "sync":
             return
         class_name = _class_name(inner.kind)
-        w.report(catalog.PMA203, node, fix=Fix("remove-await", safe=True),
+        w.report(PMA203, node, fix=Fix("remove-await", safe=True),
                  detail=f"`{func.name}()` is not a coroutine under PyMongo Async: `await` fails with "
                         f"`TypeError: object {class_name} can't be used in 'await' expression`; remove `await`")
 

@@ -13,7 +13,289 @@ from ..api import tables
 from ..semantic.model import ITERATING_BUILTINS
 from ..semantic.values import (EXECUTOR, ClassRef, EventLoop, FuncRef, FunctionInfo, Instance, Method, Obj, Special,
                                UserClass, Value)
-from . import catalog
+from .registry import Family, Rule
+
+
+PMA401 = Rule(
+    code="PMA401",
+    name="async-client-shared-across-threads",
+    fix="none",
+    message="{detail}",
+    # The runtime error is quoted verbatim, as long as the driver prints it.
+    markdown="""
+## What it does
+
+Checks for an async driver object handed to another thread. The object is passed to, or used
+(directly or through functions of the same module) by, the callable given to
+`threading.Thread(target=...)`, `executor.submit()`, `executor.map()`, `loop.run_in_executor()` or
+`asyncio.to_thread()`. It is reported at that call.
+
+## Why is this bad?
+
+An `AsyncMongoClient` is not thread-safe and may only be used from one event loop. Since PyMongo
+4.12 the client binds to the loop of its first operation, and a thread running its own loop gets the
+error below; in a thread without a loop the calls only create coroutines that never run. The
+synchronous `MongoClient` is thread-safe.
+
+```text
+RuntimeError: Cannot use AsyncMongoClient in different event loop. AsyncMongoClient uses low-level asyncio APIs that bind it to the event loop it was created on.
+```
+
+## Example
+
+```python
+import asyncio
+import threading
+
+from pymongo import AsyncMongoClient
+
+client = AsyncMongoClient()
+
+
+def worker() -> None:
+    asyncio.run(client.app.jobs.insert_one({"state": "started"}))
+
+
+async def main() -> None:
+    await client.admin.command("ping")
+    threading.Thread(target=worker).start()
+```
+
+Use instead:
+
+```python
+import threading
+
+from pymongo import AsyncMongoClient, MongoClient
+
+client = AsyncMongoClient()
+sync_client = MongoClient()
+
+
+def worker() -> None:
+    sync_client.app.jobs.insert_one({"state": "started"})
+
+
+async def main() -> None:
+    await client.admin.command("ping")
+    threading.Thread(target=worker).start()
+```
+
+## Fix safety
+
+There is no fix: use the synchronous `MongoClient` in threads, give the thread its own client, or
+submit the coroutine to the owning loop with `asyncio.run_coroutine_threadsafe()`.
+
+## References
+
+- [Migrate to PyMongo Async: Method Signature Changes](
+  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#method-signature-changes)
+- [Migrate to PyMongo Async: Migrate from PyMongo](
+  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#migrate-from-pymongo)
+- [Python: asyncio.to_thread()](
+  https://docs.python.org/3/library/asyncio-task.html#asyncio.to_thread)
+""",  # noqa: E501
+)
+
+
+PMA402 = Rule(
+    code="PMA402",
+    name="async-client-shared-across-event-loops",
+    fix="none",
+    message="{detail}",
+    # The runtime error is quoted verbatim, as long as the driver prints it.
+    markdown="""
+## What it does
+
+Checks for a module-level or class-level async client used from more than one event loop. This is a
+second `asyncio.run(...)` (or new-loop `run_until_complete(...)`) in the same function after one
+that used the client, including `asyncio.run(client.close())` after `asyncio.run(main())`. It is
+reported at the second run.
+
+## Why is this bad?
+
+The client binds to the event loop of its first operation, and each `asyncio.run()` creates a new
+loop. From PyMongo 4.12 the second loop's first operation raises; 4.11 fails with `RuntimeError:
+<pymongo._asyncio_lock.Condition object at 0x...> is bound to a different event loop` in some paths,
+and 4.9/4.10 do not check. The same happens with pytest-asyncio function-scoped loops and a shared
+client fixture.
+
+```text
+RuntimeError: Cannot use AsyncMongoClient in different event loop. AsyncMongoClient uses low-level asyncio APIs that bind it to the event loop it was created on.
+```
+
+## Example
+
+```python
+import asyncio
+
+from pymongo import AsyncMongoClient
+
+client = AsyncMongoClient()
+
+
+async def main() -> None:
+    await client.app.users.insert_one({"name": "Ada"})
+
+
+def cli() -> None:
+    asyncio.run(main())
+    asyncio.run(client.close())
+```
+
+Use instead:
+
+```python
+import asyncio
+
+from pymongo import AsyncMongoClient
+
+
+async def main() -> None:
+    async with AsyncMongoClient() as client:
+        await client.app.users.insert_one({"name": "Ada"})
+
+
+def cli() -> None:
+    asyncio.run(main())
+```
+
+## Fix safety
+
+There is no fix: create the client inside the running loop (an application lifespan, `main()`, a
+fixture on the same loop) and close it on that loop.
+
+## References
+
+- [Migrate to PyMongo Async: Migrate from PyMongo](
+  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#migrate-from-pymongo)
+- [Migrate to PyMongo Async: Method Signature Changes](
+  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#method-signature-changes)
+- [PyMongo API: AsyncMongoClient](
+  https://pymongo.readthedocs.io/en/stable/api/pymongo/asynchronous/mongo_client.html)
+""",  # noqa: E501
+)
+
+
+PMA403 = Rule(
+    code="PMA403",
+    name="client-created-per-request",
+    fix="none",
+    message="{detail}",
+    markdown="""
+## What it does
+
+Checks for an async (or Motor) client constructed inside a loop body or a request handler, instead
+of once per process. A request handler is a function with a route decorator, or with a parameter
+named or annotated as a request.
+
+## Why is this bad?
+
+Each client has its own connection pool and background monitoring, and connects, handshakes and
+authenticates again on its first operation. One client per request makes every request pay that cost
+and piles up connections on the server, and clients that are not closed leak them (`ResourceWarning:
+Unclosed AsyncMongoClient`). Nothing fails: the application is silently slower.
+
+## Example
+
+```python
+from fastapi import FastAPI
+from pymongo import AsyncMongoClient
+
+app = FastAPI()
+
+
+@app.get("/users/{name}")
+async def get_user(name: str):
+    client = AsyncMongoClient("mongodb://localhost:27017")
+    return await client.app.users.find_one({"name": name}, {"_id": 0})
+```
+
+Use instead:
+
+```python
+from fastapi import FastAPI
+from pymongo import AsyncMongoClient
+
+app = FastAPI()
+client = AsyncMongoClient("mongodb://localhost:27017")
+
+
+@app.get("/users/{name}")
+async def get_user(name: str):
+    return await client.app.users.find_one({"name": name}, {"_id": 0})
+```
+
+## Fix safety
+
+There is no fix: where the one client is created and closed (module level, application lifespan,
+dependency) is an application decision.
+
+## References
+
+- [Migrate to PyMongo Async: Migrate From Motor](
+  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#migrate-from-motor)
+- [PyMongo FAQ: How does connection pooling work in PyMongo?](
+  https://pymongo.readthedocs.io/en/stable/faq.html#how-does-connection-pooling-work-in-pymongo)
+""",
+)
+
+
+PMA404 = Rule(
+    code="PMA404",
+    name="sync-driver-call-in-async-function",
+    fix="none",
+    message="{detail}",
+    markdown="""
+## What it does
+
+Checks for an I/O call on a synchronous PyMongo object (a `MongoClient` or anything obtained from
+one) inside `async def`.
+
+## Why is this bad?
+
+A synchronous call blocks the event loop's thread until the server answers, so every other task
+(other requests, timers, heartbeats) stops meanwhile. Nothing fails: it is silent, and shows only as
+latency under load.
+
+## Example
+
+```python
+from pymongo import MongoClient
+
+client = MongoClient()
+
+
+async def get_user(name: str):
+    return client.app.users.find_one({"name": name})
+```
+
+Use instead:
+
+```python
+from pymongo import AsyncMongoClient
+
+client = AsyncMongoClient()
+
+
+async def get_user(name: str):
+    return await client.app.users.find_one({"name": name})
+```
+
+## Fix safety
+
+There is no fix: switching to `AsyncMongoClient` changes every call site of the client. Until then,
+`await asyncio.to_thread(...)` keeps the blocking call off the event loop.
+
+## References
+
+- [Migrate to PyMongo Async: Migrate from PyMongo](
+  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#migrate-from-pymongo)
+- [PyMongo API: AsyncMongoClient](
+  https://pymongo.readthedocs.io/en/stable/api/pymongo/asynchronous/mongo_client.html)
+""",
+)
+
 
 # How the callable and its arguments are passed to each way of running code in another thread:
 # (index of the callable among the positional arguments, keyword that may hold it instead).
@@ -26,7 +308,7 @@ _ROUTE_DECORATORS = frozenset({"get", "post", "put", "patch", "delete", "head", 
                                "websocket", "view"})
 
 
-class LifetimeFamily:
+class LifetimeFamily(Family):
     def __init__(self) -> None:
         self._thread_sites: List[Tuple[ast.Call, Value, List[ast.expr], object]] = []
         # Per function (or None for module-level code): the event-loop runs in source order.
@@ -81,7 +363,7 @@ class LifetimeFamily:
         twin = tables.ASYNC_MEMBERS.get(owner.kind, {}).get(method.name)
         if twin is None or twin[0] not in ("coroutine", "async_property"):
             return  # no I/O: the async twin is sync too (find(), sort(), get_collection()...)
-        w.report(catalog.PMA404, node,
+        w.report(PMA404, node,
                  detail=f"`{method.name}()` on a sync PyMongo `{_sync_class(owner.kind)}` blocks the event loop "
                         f"inside `async def`; use `AsyncMongoClient` and `await ...{method.name}()` (or "
                         f"`await asyncio.to_thread(...)`)")
@@ -89,7 +371,7 @@ class LifetimeFamily:
     def on_iterate(self, w, node: ast.AST, iter_node: ast.AST, iterable: Value, is_async: bool) -> None:
         if (isinstance(iterable, Obj) and iterable.flavour == "sync" and w.in_async_function
                 and "__anext__" in tables.ASYNC_MEMBERS.get(iterable.kind, {})):
-            w.report(catalog.PMA404, iter_node,
+            w.report(PMA404, iter_node,
                      detail=f"iterating a sync PyMongo `{_sync_class(iterable.kind)}` fetches batches from the "
                             f"server and blocks the event loop inside `async def`; use `AsyncMongoClient` and "
                             f"`async for`")
@@ -99,7 +381,7 @@ class LifetimeFamily:
             return
         twin = tables.ASYNC_MEMBERS.get(base.kind, {}).get(node.attr)
         if twin is not None and twin[0] == "async_property":
-            w.report(catalog.PMA404, node,
+            w.report(PMA404, node,
                      detail=f"`.{node.attr}` on a sync PyMongo `{_sync_class(base.kind)}` waits for server "
                             f"selection and blocks the event loop inside `async def`; use `AsyncMongoClient` and "
                             f"`await client.{node.attr}`")
@@ -110,7 +392,7 @@ class LifetimeFamily:
         for node, target, args, _function in self._thread_sites:
             reached = self._handed_over(w, target, args, closure)
             if reached:
-                w.report(catalog.PMA401, node,
+                w.report(PMA401, node,
                          detail=f"{reached} is handed to another thread: `AsyncMongoClient` is not thread-safe and "
                                 f"binds to one event loop (`RuntimeError: Cannot use AsyncMongoClient in different "
                                 f"event loop`); keep driver calls on the loop, or use "
@@ -123,7 +405,7 @@ class LifetimeFamily:
                                 if other_loop is not loop and not _exclusive(path, other_path)
                                 for name in other & reached)
                 if shared:
-                    w.report(catalog.PMA402, node,
+                    w.report(PMA402, node,
                              detail=f"`{shared[0]}` was already used by an earlier event loop in this function; a "
                                     f"new loop here fails with `RuntimeError: Cannot use AsyncMongoClient in different "
                                     f"event loop`; run everything in one `asyncio.run(main())`, creating and closing "
@@ -165,7 +447,7 @@ class LifetimeFamily:
         return reached
 
 
-class RequestFamily:
+class RequestFamily(Family):
     """PMA403: a client made per loop iteration or per request instead of once per process."""
 
     def on_call(self, w, node: ast.Call, func: Value) -> None:
@@ -180,7 +462,7 @@ class RequestFamily:
         elif w.current_function is not None and _is_request_handler(w.current_function.node):
             where = "inside a request handler"
         if where:
-            w.report(catalog.PMA403, node,
+            w.report(PMA403, node,
                      detail=f"a MongoDB client is created {where}: each client opens its own connection pool and "
                             f"monitor threads (a \"dire performance cost\"); create one client per process (at "
                             f"startup or in the app's lifespan) and reuse it")

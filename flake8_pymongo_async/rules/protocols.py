@@ -14,7 +14,281 @@ from ..diagnostics import Fix
 from ..semantic import kinds
 from ..semantic.model import ITERATING_BUILTINS
 from ..semantic.values import Obj, Pending
-from . import catalog
+from .registry import Family, Rule
+
+
+PMA301 = Rule(
+    code="PMA301",
+    name="sync-iteration-over-async-cursor",
+    fix="unsafe",
+    message="{detail}",
+    markdown="""
+## What it does
+
+Checks for synchronous iteration over an async cursor, command cursor, change stream, GridFS cursor
+or GridFS file. This covers `for`, a comprehension's `for`, `list()`, `tuple()`, `set()`,
+`sorted()`, `any()`, `sum()` and other consumers, `x in cursor`, `*cursor` and `yield from cursor`.
+
+## Why is this bad?
+
+Over an `AsyncCursor` or a GridFS cursor this is silent: the loop runs zero times, with no error and
+no query sent, because `AsyncCursor.__getitem__` raises `IndexError`, which ends Python's fallback
+iteration protocol. Under Motor the same code raised `TypeError`. Over a command cursor or change
+stream it raises `TypeError: 'AsyncCommandCursor' object is not iterable`.
+
+## Example
+
+```python
+from pymongo import AsyncMongoClient
+
+client = AsyncMongoClient()
+
+
+async def active_names() -> list:
+    return [user["name"] for user in client.app.users.find({"active": True})]
+```
+
+Use instead:
+
+```python
+from pymongo import AsyncMongoClient
+
+client = AsyncMongoClient()
+
+
+async def active_names() -> list:
+    return [user["name"] async for user in client.app.users.find({"active": True})]
+```
+
+## Fix safety
+
+Inside `async def` the fix turns `for` into `async for` and `list(cursor)` into `await
+cursor.to_list(None)`. It is unsafe: the loop body now runs once per document where it ran zero
+times, and the query is now sent. Outside `async def` there is no fix.
+
+## Options
+
+`--pma-extra-factories`: names of your own functions whose call returns an async client, database or
+collection, as `kind:name` pairs (for example `collection:app.db.get_users`). The rule fires only on
+objects known to come from the driver; a value returned by a helper the linter cannot see is
+unknown, and unknown stays silent until the helper is listed here.
+
+## References
+
+- [Migrate to PyMongo Async: Migrate from PyMongo](
+  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#migrate-from-pymongo)
+- [PyMongo API: AsyncCursor](
+  https://pymongo.readthedocs.io/en/stable/api/pymongo/asynchronous/cursor.html)
+""",
+)
+
+
+PMA302 = Rule(
+    code="PMA302",
+    name="sync-with-on-async-object",
+    fix="safe",
+    message="{detail}",
+    markdown="""
+## What it does
+
+Checks for a synchronous `with` on an async client, session, cursor, change stream or transaction.
+
+## Why is this bad?
+
+These objects implement only the asynchronous context manager protocol, so `with` raises before the
+block runs.
+
+```text
+TypeError: 'AsyncClientSession' object does not support the context manager protocol
+```
+
+## Example
+
+```python
+from pymongo import AsyncMongoClient
+
+client = AsyncMongoClient()
+
+
+async def rename_user(user_id, name):
+    with client.start_session() as session:
+        await client.app.users.update_one(
+            {"_id": user_id}, {"$set": {"name": name}}, session=session
+        )
+```
+
+Use instead:
+
+```python
+from pymongo import AsyncMongoClient
+
+client = AsyncMongoClient()
+
+
+async def rename_user(user_id, name):
+    async with client.start_session() as session:
+        await client.app.users.update_one(
+            {"_id": user_id}, {"$set": {"name": name}}, session=session
+        )
+```
+
+## Fix safety
+
+Inside `async def` the fix turns `with` into `async with` (and `with s.start_transaction()` into
+`async with await s.start_transaction()`). It is safe: the synchronous form always raises.
+
+## Options
+
+`--pma-extra-factories`: names of your own functions whose call returns an async client, database or
+collection, as `kind:name` pairs (for example `collection:app.db.get_users`). The rule fires only on
+objects known to come from the driver; a value returned by a helper the linter cannot see is
+unknown, and unknown stays silent until the helper is listed here.
+
+## References
+
+- [Migrate to PyMongo Async: Migrate from PyMongo](
+  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#migrate-from-pymongo)
+- [PyMongo API: AsyncClientSession](
+  https://pymongo.readthedocs.io/en/stable/api/pymongo/asynchronous/client_session.html)
+""",
+)
+
+
+PMA303 = Rule(
+    code="PMA303",
+    name="sync-next-on-async-cursor",
+    fix="unsafe",
+    message="{detail}",
+    markdown="""
+## What it does
+
+Checks for `next(cursor)` on an async cursor, and for `except StopIteration` around `await
+cursor.next()`.
+
+## Why is this bad?
+
+Async cursors are not iterators, so `next()` raises, with or without a default. `await
+cursor.next()` signals the end of the cursor with `StopAsyncIteration`, which an `except
+StopIteration` clause does not catch, so the exception escapes.
+
+```text
+TypeError: 'AsyncCursor' object is not an iterator
+```
+
+## Example
+
+```python
+from pymongo import AsyncMongoClient
+
+client = AsyncMongoClient()
+
+
+async def first_active_user():
+    cursor = client.app.users.find({"active": True})
+    return next(cursor, None)
+```
+
+Use instead:
+
+```python
+from pymongo import AsyncMongoClient
+
+client = AsyncMongoClient()
+
+
+async def first_active_user():
+    cursor = client.app.users.find({"active": True})
+    return await anext(cursor, None)
+```
+
+## Fix safety
+
+The fix rewrites `next(cursor)` as `await anext(cursor)` (Python 3.10+). It is unsafe: the end of
+the cursor is now `StopAsyncIteration`, which surrounding `except StopIteration` handlers do not
+catch.
+
+## Options
+
+`--pma-extra-factories`: names of your own functions whose call returns an async client, database or
+collection, as `kind:name` pairs (for example `collection:app.db.get_users`). The rule fires only on
+objects known to come from the driver; a value returned by a helper the linter cannot see is
+unknown, and unknown stays silent until the helper is listed here.
+
+## References
+
+- [Migrate to PyMongo Async: Migrate from PyMongo](
+  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#migrate-from-pymongo)
+- [PyMongo API: AsyncCursor.next()](
+  https://pymongo.readthedocs.io/en/stable/api/pymongo/asynchronous/cursor.html#pymongo.asynchronous.cursor.AsyncCursor.next)
+- [Python: anext()](https://docs.python.org/3/library/functions.html#anext)
+""",
+)
+
+
+PMA304 = Rule(
+    code="PMA304",
+    name="async-cursor-len-or-index",
+    fix="none",
+    message="{detail}",
+    markdown="""
+## What it does
+
+Checks for `len(cursor)`, `cursor[i]`, `cursor[a:b]` and `cursor.count()` on an async cursor.
+
+## Why is this bad?
+
+An async cursor cannot be indexed, sliced or measured: `cursor[i]` raises, `len(cursor)` raises
+`TypeError: object of type 'AsyncCursor' has no len()`, and `count()` does not exist. Use
+`skip()`/`limit()`, `find_one()` or `count_documents()` instead.
+
+```text
+IndexError: AsyncCursor does not support indexing
+```
+
+## Example
+
+```python
+from pymongo import AsyncMongoClient
+
+client = AsyncMongoClient()
+
+
+async def newest_post():
+    return client.blog.posts.find().sort("created", -1)[0]
+```
+
+Use instead:
+
+```python
+from pymongo import AsyncMongoClient
+
+client = AsyncMongoClient()
+
+
+async def newest_post():
+    return await client.blog.posts.find_one(sort=[("created", -1)])
+```
+
+## Fix safety
+
+There is no fix: the replacement depends on what the index or length was for.
+
+## Options
+
+`--pma-extra-factories`: names of your own functions whose call returns an async client, database or
+collection, as `kind:name` pairs (for example `collection:app.db.get_users`). The rule fires only on
+objects known to come from the driver; a value returned by a helper the linter cannot see is
+unknown, and unknown stays silent until the helper is listed here.
+
+## References
+
+- [Migrate to PyMongo Async: Migrate from PyMongo](
+  https://www.mongodb.com/docs/languages/python/pymongo-driver/current/reference/migration/#migrate-from-pymongo)
+- [PyMongo API: AsyncCursor.__getitem__()](
+  https://pymongo.readthedocs.io/en/stable/api/pymongo/asynchronous/cursor.html#pymongo.asynchronous.cursor.AsyncCursor.__getitem__)
+""",
+)
+
 
 # "transaction" is the context `await session.start_transaction()` returns (kinds.RESULT_OVERRIDES).
 _ASYNC_CONTEXT_KINDS = frozenset(k for k, m in tables.ASYNC_MEMBERS.items() if "__aenter__" in m) | {"transaction"}
@@ -35,7 +309,7 @@ def _class(obj: Obj) -> str:
     return names[0].rpartition(".")[2] if names else obj.kind
 
 
-class ProtocolFamily:
+class ProtocolFamily(Family):
     def __init__(self) -> None:
         self._try_frames: List[Dict[str, List[ast.AST]]] = []
 
@@ -52,7 +326,7 @@ class ProtocolFamily:
         else:
             effect = f"fails with `TypeError: '{_class(obj)}' object is not iterable`"
         fix = Fix("async-for", safe=False) if fixable and w.in_async_function else None
-        w.report(catalog.PMA301, iter_node, fix=fix,
+        w.report(PMA301, iter_node, fix=fix,
                  detail=f"sync {how} over an `{_class(obj)}` {effect}; use `async for` "
                         f"or `await cursor.to_list(None)`")
 
@@ -70,17 +344,17 @@ class ProtocolFamily:
                         effect = "returns nothing, silently (no error, no query)"
                     else:
                         effect = f"fails with `TypeError: '{_class(value)}' object is not iterable`"
-                    w.report(catalog.PMA301, arg, fix=fix,
+                    w.report(PMA301, arg, fix=fix,
                              detail=f"`{builtin}()` iterates an `{_class(value)}` synchronously and {effect}; "
                                     f"use `await cursor.to_list(None)` or `async for`")
         elif builtin == "next" and node.args and _async_iterable(w.value_of(node.args[0])):
             obj = w.value_of(node.args[0])
-            w.report(catalog.PMA303, node, fix=Fix("anext", safe=False) if w.in_async_function else None,
+            w.report(PMA303, node, fix=Fix("anext", safe=False) if w.in_async_function else None,
                      detail=f"`next()` on an `{_class(obj)}` fails with `TypeError: '{_class(obj)}' object is not "
                             f"an iterator`; use `await anext(cursor)` (or `await cursor.next()`)")
         elif builtin == "len" and node.args and _async_iterable(w.value_of(node.args[0])):
             obj = w.value_of(node.args[0])
-            w.report(catalog.PMA304, node,
+            w.report(PMA304, node,
                      detail=f"`len()` of an `{_class(obj)}` fails with `TypeError: object of type '{_class(obj)}' "
                             f"has no len()`; count with `await coll.count_documents(filter)` or `len(await "
                             f"cursor.to_list(None))`")
@@ -97,26 +371,26 @@ class ProtocolFamily:
         expr = item.context_expr
         if isinstance(value, Pending) and value.member == "start_transaction":
             value.reported = True  # type: ignore[attr-defined]
-            w.report(catalog.PMA302, expr, fix=Fix("async-with", safe=True) if w.in_async_function else None,
+            w.report(PMA302, expr, fix=Fix("async-with", safe=True) if w.in_async_function else None,
                      detail="sync `with` on `start_transaction()`: under PyMongo Async it is a coroutine that returns "
                             "an async context manager; write `async with await session.start_transaction():`")
             return
         if isinstance(value, Obj) and value.flavour != "sync" and value.kind in _ASYNC_CONTEXT_KINDS:
-            w.report(catalog.PMA302, expr, fix=Fix("async-with", safe=True) if w.in_async_function else None,
+            w.report(PMA302, expr, fix=Fix("async-with", safe=True) if w.in_async_function else None,
                      detail=f"sync `with` on an `{_class(value)}` fails with `TypeError: '{_class(value)}' object does "
                             f"not support the context manager protocol`; use `async with`")
 
     # ---------------------------------------------------------------- PMA304
     def on_subscript(self, w, node: ast.Subscript, base, is_store: bool) -> None:
         if isinstance(base, Obj) and base.flavour != "sync" and base.kind in _INDEX_REFUSING:
-            w.report(catalog.PMA304, node,
+            w.report(PMA304, node,
                      detail=f"indexing an `{_class(base)}` fails with `IndexError: {_class(base)} does not support "
                             f"indexing`; use `.skip(n).limit(1)` or `(await cursor.to_list(None))[n]`")
 
     def on_attribute(self, w, node: ast.Attribute, base, is_store: bool) -> None:
         if (node.attr == "count" and _async_iterable(base) and not is_store
                 and kinds.member(base, "count") is None and isinstance(w.parent_of(node), ast.Call)):
-            w.report(catalog.PMA304, node,
+            w.report(PMA304, node,
                      detail=f"`{_class(base)}` has no `count()` (`AttributeError`); use "
                             f"`await coll.count_documents(filter)`")
 
@@ -138,7 +412,7 @@ class ProtocolFamily:
         for handler in node.handlers:  # type: ignore[attr-defined]
             for name_node in _caught_names(handler.type):
                 if name_node.id == "StopIteration" and not w.scope.is_bound("StopIteration"):
-                    w.report(catalog.PMA303, name_node, fix=Fix("stop-async-iteration", safe=False),
+                    w.report(PMA303, name_node, fix=Fix("stop-async-iteration", safe=False),
                              detail="`await cursor.next()` raises `StopAsyncIteration`, not `StopIteration`, at the "
                                     "end: this handler never runs; catch `StopAsyncIteration`")
 
