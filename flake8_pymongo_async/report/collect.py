@@ -19,7 +19,9 @@ DOCS_PATH = "docs/rules/{code}.md"
 
 
 @dataclass(frozen=True)
-class Finding:
+class ClassifiedFinding:
+    """A finding with what the fixer does about it (``fix.engine.classify``)."""
+
     path: str
     line: int
     col: int  # 1-based, as flake8 prints it
@@ -32,7 +34,7 @@ class Finding:
 @dataclass
 class FileReport:
     path: str
-    findings: List[Finding] = field(default_factory=list)
+    findings: List[ClassifiedFinding] = field(default_factory=list)
     suppressed: int = 0
     problem: Optional[str] = None  # unreadable, syntax error...
     internal: bool = False  # the problem is the tool's own failure (exit_codes.INTERNAL)
@@ -64,7 +66,7 @@ class Report:
     missing: List[str] = field(default_factory=list)
 
     @property
-    def findings(self) -> List[Finding]:
+    def findings(self) -> List[ClassifiedFinding]:
         return [f for file in self.files for f in file.findings]
 
     def totals(self) -> Dict[str, int]:
@@ -91,7 +93,7 @@ class Report:
     def rules(self) -> List[RuleRow]:
         from ..rules.registry import GUIDE, RULES
 
-        by_code: Dict[str, List[Finding]] = {}
+        by_code: Dict[str, List[ClassifiedFinding]] = {}
         for finding in self.findings:
             by_code.setdefault(finding.code, []).append(finding)
         rows = []
@@ -133,8 +135,8 @@ def analyze_file(path: str, settings: Settings, selection: Selection,
         return report
     report.suppressed = suppressed
     for d, status, reason in classified:
-        report.findings.append(Finding(path=path, line=d.line, col=d.col + 1, code=d.code, message=d.message,
-                                       status=status, reason=reason))
+        report.findings.append(ClassifiedFinding(path=path, line=d.line, col=d.col + 1, code=d.code,
+                                                 message=d.message, status=status, reason=reason))
     return report
 
 

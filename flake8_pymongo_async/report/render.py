@@ -8,7 +8,7 @@ from typing import Callable, Dict, List
 
 from ..files import display
 from ..plumbing import PROG, ReportFormat
-from .collect import Finding, Report, RuleRow
+from .collect import ClassifiedFinding, Report, RuleRow
 
 TITLE = "Motor → PyMongo Async migration report"
 COLORS = {"safe": "#2e7d32", "unsafe": "#ef8f00", "manual": "#c62828"}
@@ -124,8 +124,8 @@ def to_markdown(report: Report) -> str:
     return "\n".join(out)
 
 
-def _by_code(findings: List[Finding]) -> Dict[str, List[Finding]]:
-    grouped: Dict[str, List[Finding]] = {}
+def _by_code(findings: List[ClassifiedFinding]) -> Dict[str, List[ClassifiedFinding]]:
+    grouped: Dict[str, List[ClassifiedFinding]] = {}
     for x in sorted(findings, key=lambda x: (x.code, x.path, x.line, x.col)):
         grouped.setdefault(x.code, []).append(x)
     return grouped
