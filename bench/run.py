@@ -21,7 +21,7 @@ library only; everything else runs in child processes.
    children's environment). The standalone ``flake8-pymongo-async check -j 1`` command runs in the
    same rounds. Peak memory is each run's ``ru_maxrss``.
 4. The plugin's own time, in process (in the plugin's venv): every file is read and parsed once,
-   then ``checker.check`` is timed, and ``Walker.run`` with every rule family versus with none.
+   then ``checker.check`` is timed, and ``SemanticModel.run`` with every rule family versus with none.
    See the "Method" section of the output.
 
 Progress goes to stderr; the results go to stdout as markdown, ready to paste into a README.
@@ -262,7 +262,8 @@ t0 = time.process_time()
 from flake8_pymongo_async import plugin  # what flake8 imports: the adapter, the checker, every rule
 import_cpu = time.process_time() - t0
 from flake8_pymongo_async import checker
-from flake8_pymongo_async.semantic.model import Walker
+from flake8_pymongo_async.reporter import Reporter
+from flake8_pymongo_async.semantic.model import SemanticModel
 from flake8_pymongo_async.settings import DEFAULT_SETTINGS as S
 try:
     from flake8_pymongo_async.commands.engine import read_file_lines
@@ -289,16 +290,21 @@ def run_check():
         n += len(checker.check(tree, lines, S))
     return n
 
+def walk(lines, tree, subscribers):
+    reporter = Reporter()
+    SemanticModel(tree, lines, S, subscribers=subscribers, sink=reporter).run()
+    return len(reporter.diagnostics())
+
 def run_model():
     n = 0
     for lines, tree in walked:
-        n += len(Walker(tree, lines, S, families=[]).run())
+        n += walk(lines, tree, [])
     return n
 
 def run_full():
     n = 0
     for lines, tree in walked:
-        n += len(Walker(tree, lines, S, families=checker._families()).run())
+        n += walk(lines, tree, checker._families())
     return n
 
 modes = {"check": run_check, "model": run_model, "full": run_full}
@@ -542,8 +548,8 @@ def report(a: argparse.Namespace, ready: List[Config], results: Dict[str, List[M
           f"{split['walked']} of {split['files']} files pass the evidence pre-filter and are walked):\n")
         p("| part | ms per 1,000 lines | total s | share of `checker.check` |")
         p("|---|---:|---:|---:|")
-        for name, v in (("semantic model (`Walker.run`, no rule families)", model),
-                        ("rules (`Walker.run` with all families, minus the above)", rules),
+        for name, v in (("semantic model (`SemanticModel.run`, no rule families)", model),
+                        ("rules (`SemanticModel.run` with all families, minus the above)", rules),
                         ("pre-filter and the rest of `checker.check` (the remainder)", rest),
                         ("**`checker.check`, total**", check)):
             p(f"| {name} | {v * per_k:.2f} | {v:.3f} | {100 * v / check if check else 0:.0f}% |")
@@ -568,9 +574,10 @@ def report(a: argparse.Namespace, ready: List[Config], results: Dict[str, List[M
         p("Method (no profiler, so nothing distorts the timings): each file is read as flake8 reads it and "
           "parsed once, outside the timings. Then three loops over the corpus are timed with "
           "`time.process_time`: (A) `checker.check(tree, lines)` on every file, the real entry point; "
-          "(B) `Walker(tree, lines, settings, families=[]).run()` on every file that passes `check`'s evidence "
-          "pre-filter, which builds the whole semantic model (scopes, bindings, values, driver kinds) with no "
-          "rule attached; (C) the same walk with `families=checker._families()`, which is what `check` runs. "
+          "(B) `SemanticModel(tree, lines, settings, subscribers=[], sink=Reporter()).run()` on every file "
+          "that passes `check`'s evidence pre-filter, which builds the whole semantic model (scopes, "
+          "bindings, values, driver kinds) with no rule attached; (C) the same walk with "
+          "`subscribers=checker._families()`, which is what `check` runs. "
           "Semantic model = B; rules = C - B (the rule handlers plus dispatching events to them); the "
           "remainder = A - C (the pre-filter, including the files it skips, and call overhead: within the "
           "noise, it may come out slightly negative). Differences are paired (taken within a round, then the "

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from typing import List, Sequence
 
 from .diagnostics import Diagnostic
+from .reporter import Reporter
 from .rules import registry
-from .semantic.model import MAX_DEPTH, Walker
+from .semantic.model import MAX_DEPTH, SemanticModel
 from .settings import DEFAULT_SETTINGS, Settings
 
 # Every rule needs evidence that names the driver (an import of pymongo, gridfs or motor, or a
@@ -51,15 +52,23 @@ def analyse(tree: ast.AST, lines: Sequence[str], settings: Settings = DEFAULT_SE
     """``check``, and whether the walk stopped at the nesting limit somewhere."""
     if not _may_have_evidence(lines, settings):
         return Analysis([])
-    walker = Walker(tree, lines, settings, families=_families())
     limit = sys.getrecursionlimit()
     if limit < _RECURSION_HEADROOM:
         sys.setrecursionlimit(_RECURSION_HEADROOM)
     try:
-        return Analysis(walker.run(), walker.depth_limit_reached)
+        return run_model(tree, lines, settings)
     finally:
         if limit < _RECURSION_HEADROOM:
             sys.setrecursionlimit(limit)
+
+
+def run_model(tree: ast.AST, lines: Sequence[str], settings: Settings = DEFAULT_SETTINGS) -> Analysis:
+    """One walk of the semantic model with every rule family subscribed, whatever the text says
+    (no evidence prefilter, no recursion headroom: ``analyse`` adds those)."""
+    reporter = Reporter()
+    model = SemanticModel(tree, lines, settings, subscribers=_families(), sink=reporter)
+    model.run()
+    return Analysis(reporter.diagnostics(), model.depth_limit_reached)
 
 
 def _families() -> List[registry.Family]:

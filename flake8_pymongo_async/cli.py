@@ -61,7 +61,7 @@ def _run_rules(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(
             [
-                {"code": r.code, "name": r.name, "fix": r.fix, "implemented": True,
+                {"code": r.code, "name": r.name, "fix": r.fix_availability.value, "implemented": True,
                  "summary": first_sentence(r.docs.what)}
                 for r in rules
             ],
@@ -72,11 +72,11 @@ def _run_rules(args: argparse.Namespace) -> int:
         print("|---|---|---|---|---|")
         for r in rules:
             summary = " ".join(first_sentence(r.docs.what).split()).replace("|", "\\|")
-            print(f"| {r.code} | {r.name} | {r.fix} | yes | {summary} |")
+            print(f"| {r.code} | {r.name} | {r.fix_availability.value} | yes | {summary} |")
     else:
         width = max((len(r.name) for r in rules), default=0)
         for r in rules:
-            print(f"{r.code}  {r.name:<{width}}  fix: {r.fix}")
+            print(f"{r.code}  {r.name:<{width}}  fix: {r.fix_availability.value}")
     return exit_codes.OK
 
 
@@ -117,7 +117,7 @@ COMMANDS: Dict[str, Command] = {
     "fix": _lazy("fix", help="apply the fixes: safe ones by default, --unsafe-fixes for the rest; --diff to preview"),
     "report": _lazy("report", help="the migration picture of a codebase: findings per rule and file, what the fixer "
                                    "does, what needs a person (markdown, json, html)"),
-    "rules": Command(help="list every rule of the catalog (code, name, fix applicability, implemented)",
+    "rules": Command(help="list every rule (code, name, fix availability, summary)",
                      configure=_configure_rules, run=_run_rules),
 }
 

@@ -8,17 +8,16 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from typing import Any, Dict, Iterable, List, Optional, Sequence
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from .rules.registry import Rule
+from .rules.registry import FixAvailability, Rule
 
 DOCS_DIR = "docs/rules"
 
 FIX_LINES = {
-    "safe": "Fix is always available.",
-    "unsafe": "Fix is always available with --unsafe-fixes.",
-    "sometimes": "Fix is sometimes available.",
-    "none": "Fix is not available.",
+    FixAvailability.ALWAYS: "Fix is always available.",
+    FixAvailability.SOMETIMES: "Fix is sometimes available.",
+    FixAvailability.NONE: "Fix is not available.",
 }
 
 GENERATED_NOTE = (
@@ -28,10 +27,7 @@ GENERATED_NOTE = (
 
 
 def fix_line(rule: Rule) -> str:
-    try:
-        return FIX_LINES[rule.fix]
-    except KeyError:
-        raise ValueError(f"{rule.code}: unknown fix applicability {rule.fix!r}") from None
+    return FIX_LINES[rule.fix_availability]
 
 
 def doc_path(rule: Rule) -> str:
@@ -98,7 +94,7 @@ def render_json(rule: Rule) -> Dict[str, Any]:
     return {
         "code": rule.code,
         "name": rule.name,
-        "fix": rule.fix,
+        "fix": rule.fix_availability.value,
         "fix_availability": fix_line(rule),
         "summary": first_sentence(d.what),
         "what": d.what,
@@ -126,9 +122,8 @@ def rules_table_markdown(rules: Iterable[Rule], link_prefix: Optional[str] = "")
     lines = ["| code | name | fix | summary |", "|---|---|---|---|"]
     for rule in sorted(rules, key=lambda r: r.code):
         code = rule.code if link_prefix is None else f"[{rule.code}]({link_prefix}{rule.code}.md)"
-        lines.append(
-            f"| {code} | {_cell(rule.name)} | {_cell(rule.fix)} | {_cell(first_sentence(rule.docs.what))} |"
-        )
+        cells = (code, _cell(rule.name), _cell(rule.fix_availability.value), _cell(first_sentence(rule.docs.what)))
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -149,7 +144,7 @@ def nearest_code(text: str, codes: Sequence[str]) -> str:
     if not wanted:
         return ""
 
-    def key(code: str):
+    def key(code: str) -> Tuple[float, int, str]:
         upper = code.upper()
         ratio = difflib.SequenceMatcher(None, wanted, upper).ratio()
         prefix = len(os.path.commonprefix([wanted, upper]))

@@ -15,7 +15,8 @@ import ast
 import logging
 from typing import Any, ClassVar, Iterator, List, Sequence, Tuple, Type
 
-from flake8.exceptions import ExecutionError, PluginExecutionFailed
+# flake8 ships no type information (no py.typed, no stubs package).
+from flake8.exceptions import ExecutionError, PluginExecutionFailed  # type: ignore[import-untyped]
 
 from . import __version__, checker
 from .settings import DEFAULT_SETTINGS, FACTORIES_OPTION, FACTORY_KINDS, Settings, parse_extra_factories

@@ -28,9 +28,10 @@ _PAGE = re.compile(r"PMA\d{3}\.md")
 INDEX_INTRO = """\
 # Rules
 
-Every rule of flake8-pymongo-async, one page each. "fix" says what `flake8-pymongo-async fix`
-does: `safe` fixes apply by default, `unsafe` ones only with `--unsafe-fixes`, `sometimes` means
-the fix is safe in some contexts and unsafe or unavailable in others, `none` means there is no fix.
+Every rule of flake8-pymongo-async, one page each. "fix" says whether `flake8-pymongo-async fix`
+has a fix for the rule's findings: `always`, `sometimes` (not for every finding; the page says
+when) or `none`. Whether a fix applies by default (safe) or only with `--unsafe-fixes` (unsafe) is
+decided per finding; each page's "Fix safety" section says which.
 `flake8-pymongo-async explain CODE` prints the same page in the terminal.
 """
 
@@ -92,7 +93,8 @@ def check(root: Path = ROOT) -> str:
     for path in stale_pages(root):
         rel = path.relative_to(root).as_posix()
         chunks.extend(
-            difflib.unified_diff(_read(path).splitlines(True), [], fromfile=f"a/{rel}", tofile="/dev/null")
+            difflib.unified_diff(path.read_text(encoding="utf-8").splitlines(True), [],
+                                 fromfile=f"a/{rel}", tofile="/dev/null")
         )
     return "".join(chunks)
 

@@ -6,8 +6,8 @@ Kept in a module of its own so ``multiprocessing`` workers can import the functi
   + ``checker.FileChecker``), with the options flake8 itself parses. It does not depend on the
   package being installed: the ``PMA`` entry point is built from its value, and loaded and
   classified by flake8 exactly as an installed one would be.
-* ``walk``: ``semantic.model.Walker`` driven directly, bypassing the checker's "does the text
-  mention the driver" prefilter, with the same recursion headroom ``checker.check`` gives it.
+* ``walk``: the semantic model driven directly (``checker.run_model``), bypassing the checker's
+  "does the text mention the driver" prefilter, with the same recursion headroom ``checker.check`` gives it.
 * ``fix_problems``: the fixer's contract (output parses, compiles when the input did, a second
   pass changes nothing), as a list of problems.
 * Hang detection: each of these runs one input under ``INPUT_DEADLINE``; past it they raise
@@ -33,7 +33,6 @@ from typing import Iterator, List, Optional, Sequence, Tuple
 from deadline import Hang, time_limit
 from flake8_pymongo_async import __version__, checker
 from flake8_pymongo_async.plugin import ENTRY_POINT, Plugin
-from flake8_pymongo_async.semantic.model import Walker
 from flake8_pymongo_async.settings import DEFAULT_SETTINGS, Settings
 
 PLUGIN_VALUE = "flake8_pymongo_async.plugin:Plugin"
@@ -321,10 +320,9 @@ def recursion_headroom() -> Iterator[None]:
 
 
 def walk(tree: ast.AST, lines: Sequence[str], settings: Settings = DEFAULT_SETTINGS) -> list:
-    """``checker.check`` without its prefilter: the Walker runs whatever the text mentions."""
-    walker = Walker(tree, lines, settings, families=checker._families())
+    """``checker.check`` without its prefilter: the model runs whatever the text mentions."""
     with recursion_headroom(), time_limit(INPUT_DEADLINE):
-        return walker.run()
+        return checker.run_model(tree, lines, settings).diagnostics
 
 
 def walk_chunk(paths: List[str], factories: Tuple[str, ...] = ()) -> Tuple[List[str], int, int]:

@@ -84,7 +84,7 @@ def test_rules_text_lists_the_whole_catalog(capsys) -> None:
     for line in lines:
         code, name = line.split()[:2]
         assert name == RULES[code].name
-        assert line.endswith(f"fix: {RULES[code].fix}")
+        assert line.endswith(f"fix: {RULES[code].fix_availability.value}")
 
 
 def test_rules_json(capsys) -> None:
@@ -93,7 +93,7 @@ def test_rules_json(capsys) -> None:
     assert status == 0 and [r["code"] for r in data] == ALL_CODES
     for row in data:
         rule = RULES[row["code"]]
-        assert row == {"code": rule.code, "name": rule.name, "fix": rule.fix,
+        assert row == {"code": rule.code, "name": rule.name, "fix": rule.fix_availability.value,
                        "implemented": True,
                        "summary": docs_render.first_sentence(rule.docs.what)}
 
@@ -115,3 +115,18 @@ def test_help_lists_the_commands(capsys) -> None:
     assert status == 0
     for name in ("check", "explain", "rules"):
         assert name in out
+
+
+def test_sarif_rule_metadata_is_rendered_from_the_registry(capsys, tmp_path) -> None:
+    source = tmp_path / "app.py"
+    source.write_text("from motor.motor_asyncio import AsyncIOMotorClient\n", encoding="utf-8")
+    _status, out, _ = run(capsys, "check", "--isolated", "-j", "1", "--format", "sarif", str(source))
+    descriptors = json.loads(out)["runs"][0]["tool"]["driver"]["rules"]
+    assert [d["id"] for d in descriptors] == ALL_CODES
+    for descriptor in descriptors:
+        rule = RULES[descriptor["id"]]
+        page = docs_render.render_text(rule)
+        assert descriptor["name"] == rule.name
+        assert descriptor["shortDescription"] == {"text": docs_render.first_sentence(rule.docs.what)}
+        assert descriptor["fullDescription"] == descriptor["help"] == {"text": page, "markdown": page}
+        assert descriptor["properties"]["fix"] == rule.fix_availability.value

@@ -20,7 +20,7 @@ from urllib.parse import urlparse
 import pytest
 
 from flake8_pymongo_async import cli
-from flake8_pymongo_async.rules.registry import GUIDE, RULES
+from flake8_pymongo_async.rules.registry import GUIDE, RULES, FixAvailability
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -73,7 +73,7 @@ def test_json_has_the_same_findings_as_text(capsys, in_root) -> None:
         if item["fix"] is not None:
             assert set(item["fix"]) == {"applicability", "action"}
             assert item["fix"]["applicability"] in {"safe", "unsafe"}
-            assert rule.fix != "none"
+            assert rule.fix_availability is not FixAvailability.NONE
     assert any(i["fix"] for i in items) and any(i["fix"] is None for i in items)
 
 

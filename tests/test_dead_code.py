@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import Dict, List
 
+from flake8_pymongo_async.semantic.events import Event
+
 ROOT = Path(__file__).resolve().parent.parent
 CHECKED = ("flake8_pymongo_async", "scripts", "bench")
 # What is read only by the tests still counts as used (a hook the tests observe is not dead).
@@ -20,6 +22,8 @@ USED_FROM_OUTSIDE: Dict[str, str] = {
     "_s_*": "the semantic model's statement handlers, dispatched by node type name",
     "add_options": "flake8's plugin API",
     "description": "argparse.ArgumentParser.description, read by argparse",
+    **{event.name: "an event of the semantic model, subscribed to by its on_<event> handler name"
+       for event in Event},
     "PYMONGO_VERSION": "generated: the pymongo release the API tables were introspected from",
     "MOTOR_VERSION": "generated: the motor release the API tables were introspected from",
 }

@@ -80,13 +80,13 @@ def hanging_walker(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every walk of the semantic model (behind flake8, check and fix) spins forever; the sweep
     gives each input 0.3 s."""
     import sweep_support as sw
-    from flake8_pymongo_async.semantic.model import Walker
+    from flake8_pymongo_async.semantic.model import SemanticModel
 
     def spin(self: object) -> list:
         _spin()
         return []
 
-    monkeypatch.setattr(Walker, "run", spin)
+    monkeypatch.setattr(SemanticModel, "run", spin)
     monkeypatch.setattr(sw, "INPUT_DEADLINE", 0.3)
 
 

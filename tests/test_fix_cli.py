@@ -135,6 +135,7 @@ def test_syntax_error_file_is_skipped_with_a_message(tmp_path):
 
 
 def test_invalid_output_leaves_the_file_untouched_and_reports(tmp_path, monkeypatch):
+    from flake8_pymongo_async.diagnostics import ToListNone
     from flake8_pymongo_async.fix import actions
     from flake8_pymongo_async.fix.edits import Edit, Plan
 
@@ -142,7 +143,7 @@ def test_invalid_output_leaves_the_file_untouched_and_reports(tmp_path, monkeypa
         start, _ = ctx.span(ctx.node_of(d, actions.ast.Call))
         return Plan([d], [Edit(start, start, "(((")])
 
-    monkeypatch.setitem(actions.SINGLE, "to-list-none", broken)
+    monkeypatch.setitem(actions.SINGLE, ToListNone, broken)
     app = write(tmp_path / "app.py", MOTOR_APP)
     code, _, err = run(app)
     assert code == 3  # the fixer's own bug

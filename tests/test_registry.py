@@ -9,7 +9,7 @@ import pytest
 
 from flake8_pymongo_async import checker, docs_render
 from flake8_pymongo_async.rules import registry
-from flake8_pymongo_async.rules.registry import RULES, Family, Rule, parse_docs
+from flake8_pymongo_async.rules.registry import RULES, Family, FixAvailability, Rule, parse_docs
 
 MARKDOWN = """
 ## What it does
@@ -78,7 +78,7 @@ def test_parse_docs_rejects_malformed_markdown(markdown, error):
 
 def test_a_rule_with_malformed_docs_names_its_code():
     with pytest.raises(ValueError, match="PMA999: unknown section"):
-        Rule(code="PMA999", name="x", message="x", fix="none", markdown="## Nope\n")
+        Rule(code="PMA999", name="x", message="x", fix_availability=FixAvailability.NONE, markdown="## Nope\n")
 
 
 @pytest.mark.parametrize("code", sorted(RULES))
@@ -138,7 +138,7 @@ def test_rules_are_sorted_by_code():
 
 def test_duplicate_codes_are_refused(monkeypatch):
     def rule() -> Rule:
-        return Rule(code="PMA998", name="x", message="x", fix="none")
+        return Rule(code="PMA998", name="x", message="x", fix_availability=FixAvailability.NONE)
 
     one, two = types.ModuleType("pkg.one"), types.ModuleType("pkg.two")
     one.PMA998, two.PMA998 = rule(), rule()  # type: ignore[attr-defined]

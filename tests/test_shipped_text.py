@@ -41,9 +41,14 @@ def _outside_documents(path: Path, text: str, known: Set[str]) -> List[str]:
     found = []
     for match in DOCUMENT.finditer(text):
         name = match.group(1)
-        if name.startswith("../") and not (path.parent / name).resolve().is_relative_to(ROOT):
-            found.append(name)
-        elif not name.startswith("../") and name not in known and Path(name).name not in known:
+        if name.startswith("../"):
+            if not (path.parent / name).resolve().is_relative_to(ROOT):
+                found.append(name)
+        elif "/" in name:  # inside a folder of the repository (a page still to write counts as inside)
+            folder = name.split("/")[0]
+            if not ((ROOT / folder).is_dir() or (path.parent / folder).is_dir()):
+                found.append(name)
+        elif name not in known:
             found.append(name)
     return found
 
@@ -67,4 +72,6 @@ def test_the_check_finds_what_it_forbids() -> None:
     assert FORBIDDEN.search("defect 5") and not FORBIDDEN.search("an issue with asyncio tasks")
     assert _outside_documents(ROOT / "README.md", "facts in pymongo-async-api.md section 8", known)
     assert not _outside_documents(ROOT / "README.md", "see CHANGELOG.md and docs/rules/PMA101.md", known)
+    assert not _outside_documents(ROOT / "README.md", "then write docs/rules/PMA999.md", known)
+    assert _outside_documents(ROOT / "README.md", "in reference/rules.md", known)
     assert not _outside_documents(ROOT / "README.md", "https://github.com/o/r/blob/HEAD/other.md", known)

@@ -5,7 +5,7 @@ are given.
   machinery, with only our plugin loaded: once with the default options (most files stop at the
   "does it mention the driver" prefilter) and once with ``--pma-extra-factories`` naming everyday
   calls (``open()``, ``super()``, ``mock.Mock()``...), so the rules run on most files;
-* the same files through ``semantic.model.Walker`` directly, bypassing that prefilter;
+* the same files through the semantic model directly (``checker.run_model``), bypassing that prefilter;
 * hypothesmith-generated programs (``from_grammar`` and ``from_node``);
 * crafted files: nesting thousands of levels deep (built ASTs, and source where Python parses it),
   non-UTF-8 coding cookies, a BOM, null bytes, the newest syntax;
@@ -105,7 +105,7 @@ def test_walker_sweep_stdlib(stdlib_files, record_property):
     record_property("seconds", round(time.perf_counter() - start, 1))
     print(f"\nwalker sweep: {walked} files, {time.perf_counter() - start:.1f}s on {JOBS} process(es)")
     if problems:
-        _fail(f"semantic.model.Walker over {sw.stdlib_root()}", problems)
+        _fail(f"the semantic model over {sw.stdlib_root()}", problems)
     assert walked > 0.9 * len(stdlib_files)
 
 
@@ -186,7 +186,7 @@ def _injected(source: str, tree: ast.AST) -> Optional[str]:
 
 
 def check_program(source: str, path: Path, label: str) -> List[str]:
-    """Everything the sweep does to one program: flake8, the Walker and the fixer, on the program
+    """Everything the sweep does to one program: flake8, the semantic model and the fixer, on the program
     as it is (also with every call it makes declared a driver factory) and with driver code
     injected (its free names bound to driver objects). Returns the problems."""
     problems: List[str] = []
@@ -396,7 +396,7 @@ def _module(statements: List[ast.stmt]) -> ast.Module:
 
 
 def _run_tree(tree: ast.AST, label: str) -> List[str]:
-    """The built tree through the Walker, ``checker.check`` and the flake8 adapter."""
+    """The built tree through the semantic model, ``checker.check`` and the flake8 adapter."""
     lines = HEADER.splitlines(keepends=True) + ["x = coll.find_one({})\n"]
     problems = []
     for how, run in (("walker", lambda: sw.walk(tree, lines)),
@@ -527,7 +527,7 @@ def _deepest(make: Callable[[int], str]) -> Optional[int]:
 
 
 def _check_source(source: str, label: str, tmp_path: Path, expect_results: bool = True) -> List[str]:
-    """A crafted source through flake8 (only our plugin), the Walker and the fixer, in a child
+    """A crafted source through flake8 (only our plugin), the semantic model and the fixer, in a child
     process: the fixer calls ``compile()``, which segfaults on some deep nesting (CPython
     gh-156091: 22+ nested comprehensions on 3.12 and 3.13 before the fix)."""
     sw.runner()  # built once, in this process, and inherited by the child

@@ -26,7 +26,7 @@ from ..settings import Settings
 from ..writes import WriteRefused
 
 if TYPE_CHECKING:  # the engine (ast-grep-py, the checker) loads only when a file is fixed
-    from ..diagnostics import Diagnostic
+    from ..diagnostics import Diagnostic, NoCounterpart
     from ..fix.edits import Refusal
 
 # After Ctrl-C, how long the workers' files in progress may take to come back (written or not).
@@ -327,7 +327,7 @@ def write_summary(out: TextIO, outcomes: Sequence[FileOutcome], diff: bool, unsa
         print(f"Motor imports left ({len(motor_left)}):", file=out)
         for path, d in motor_left:
             if d.fix is None:
-                why = _no_counterpart(d.message)
+                why = _no_counterpart(d.unfixable)
             else:
                 why = reasons.get((path, d.line, d.col, d.code),
                                   "needs --unsafe-fixes" if not d.fix.safe else "not fixable here")
@@ -348,14 +348,13 @@ def write_interrupted(out: TextIO, outcomes: Sequence[FileOutcome], diff: bool) 
     out.flush()
 
 
-def _no_counterpart(message: str) -> str:
-    """What the PMA101 message says has no PyMongo Async counterpart."""
-    marker = "no PyMongo Async counterpart for "
-    if marker in message:
-        return marker + message.split(marker, 1)[1].split(";")[0]
-    if "`" in message:
-        return f"`{message.split('`')[1]}` has no PyMongo Async counterpart"
-    return "no PyMongo Async counterpart"
+def _no_counterpart(missing: Optional[NoCounterpart]) -> str:
+    """Why a Motor import is left: what in it has no PyMongo Async counterpart."""
+    if missing is None:
+        return "no PyMongo Async counterpart"
+    if missing.names:
+        return "no PyMongo Async counterpart for " + ", ".join(f"`{name}`" for name in missing.names)
+    return f"`{missing.module}` has no PyMongo Async counterpart"
 
 
 def _n(count: int, word: str) -> str:

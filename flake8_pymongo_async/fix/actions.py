@@ -1,4 +1,4 @@
-"""One planner per fix action named by the rules (``Fix.action``): diagnostic -> minimal edits.
+"""One planner per kind of fix action (``Fix.action``'s class): diagnostic -> minimal edits.
 
 Each planner finds the ``ast`` node the diagnostic points at (its exact range), the ast-grep node
 with the same span (which proves the position is right, even inside f-strings), and returns the
@@ -7,12 +7,16 @@ edits, or a refusal that says why a person has to do it.
 from __future__ import annotations
 
 import ast
-from typing import Callable, Dict, List, Optional, Tuple, Union
+from typing import Callable, Dict, List, Optional, Sequence, Tuple, Type, TypeVar, Union
 
-from ..diagnostics import Diagnostic
+from ast_grep_py import SgNode
+
+from ..diagnostics import (AsyncFor, AsyncWith, Diagnostic, FixAction, ImportFrom, InsertAwait, ListToList,
+                           MotorImport, NextToAnext, ParenthesizeAwait, RemoveAwait, RemoveKeyword, RenameKeyword,
+                           StopIterationToAsync, ToListNone)
 from .context import FixContext
 from .edits import Edit, Plan, PlanSet, Refusal, first_token, is_parenthesized, list_item_removal
-from .imports import MotorImports, plan_import_from
+from .imports import plan_import_from, plan_motor_imports
 
 Outcome = Union[Plan, Refusal]
 
@@ -31,7 +35,7 @@ def _needs_parentheses(ctx: FixContext, node: ast.AST) -> bool:
     return False
 
 
-def _insert_await(ctx: FixContext, node: ast.AST, sg_node) -> List[Edit]:
+def _insert_await(ctx: FixContext, node: ast.expr, sg_node: SgNode) -> List[Edit]:
     start, end = ctx.span(node)
     if _needs_parentheses(ctx, node) and not is_parenthesized(sg_node):
         return [Edit(start, start, "(await "), Edit(end, end, ")")]
@@ -39,10 +43,9 @@ def _insert_await(ctx: FixContext, node: ast.AST, sg_node) -> List[Edit]:
 
 
 # ---------------------------------------------------------------------- keyword arguments
-def remove_keyword(ctx: FixContext, d: Diagnostic) -> Outcome:
+def remove_keyword(ctx: FixContext, d: Diagnostic, action: RemoveKeyword) -> Outcome:
     node = ctx.node_of(d, ast.keyword)
-    name = d.fix.data[0] if d.fix and d.fix.data else None  # type: ignore[union-attr]
-    if node is None or node.arg != name:
+    if not isinstance(node, ast.keyword) or node.arg != action.keyword:
         return _refuse(d, "the keyword argument could not be located")
     sg_node = ctx.sg.node("keyword_argument", ctx.span(node))
     parent = sg_node.parent() if sg_node is not None else None
@@ -51,25 +54,26 @@ def remove_keyword(ctx: FixContext, d: Diagnostic) -> Outcome:
     return Plan([d], [Edit(start, end, "") for start, end in list_item_removal(ctx.pos, parent, sg_node)])
 
 
-def rename_keyword(ctx: FixContext, d: Diagnostic) -> Outcome:
+def rename_keyword(ctx: FixContext, d: Diagnostic, action: RenameKeyword) -> Outcome:
     node = ctx.node_of(d, ast.keyword)
-    old, new = d.fix.data if d.fix and len(d.fix.data) == 2 else (None, None)  # type: ignore[union-attr]
-    if node is None or node.arg != old:
+    new = action.new
+    if not isinstance(node, ast.keyword) or node.arg != action.old:
         return _refuse(d, "the keyword argument could not be located")
     call = ctx.parent(node)
     if isinstance(call, ast.Call) and any(k.arg == new for k in call.keywords):
         return _refuse(d, f"the call already passes `{new}=`")
     sg_node = ctx.sg.node("keyword_argument", ctx.span(node))
-    if sg_node is None or sg_node.field("name") is None:
+    name_node = sg_node.field("name") if sg_node is not None else None
+    if name_node is None:
         return _refuse(d, "the keyword argument could not be located")
-    return Plan([d], [Edit(*ctx.sg.span(sg_node.field("name")), str(new))])
+    return Plan([d], [Edit(*ctx.sg.span(name_node), new)])
 
 
-def to_list_none(ctx: FixContext, d: Diagnostic) -> Outcome:
+def to_list_none(ctx: FixContext, d: Diagnostic, action: ToListNone) -> Outcome:
     node = ctx.node_of(d, ast.Call)
-    if node is None:
+    if not isinstance(node, ast.Call):
         return _refuse(d, "the call could not be located")
-    target: Optional[ast.AST] = None
+    target: Optional[ast.expr] = None
     for keyword in node.keywords:
         if keyword.arg == "length":
             target = keyword.value
@@ -84,7 +88,7 @@ def to_list_none(ctx: FixContext, d: Diagnostic) -> Outcome:
 
 
 # ---------------------------------------------------------------------- awaits
-def insert_await(ctx: FixContext, d: Diagnostic) -> Outcome:
+def insert_await(ctx: FixContext, d: Diagnostic, action: InsertAwait) -> Outcome:
     node = ctx.node_of(d, (ast.Call, ast.Attribute))
     if node is None:
         return _refuse(d, "the expression could not be located")
@@ -99,7 +103,7 @@ def insert_await(ctx: FixContext, d: Diagnostic) -> Outcome:
     return Plan([d], _insert_await(ctx, node, sg_node))
 
 
-def parenthesize_await(ctx: FixContext, d: Diagnostic) -> Outcome:
+def parenthesize_await(ctx: FixContext, d: Diagnostic, action: ParenthesizeAwait) -> Outcome:
     node = ctx.node_of(d, (ast.Call, ast.Attribute))
     if node is None:
         return _refuse(d, "the expression could not be located")
@@ -108,9 +112,10 @@ def parenthesize_await(ctx: FixContext, d: Diagnostic) -> Outcome:
     assign = ctx.parent(node)
     if isinstance(assign, (ast.Assign, ast.AnnAssign)) and assign.value is node:
         # `pending = coll.insert_one(d)` ... `await pending.inserted_id`: fix the `await`.
-        node = _awaited_later(ctx, assign)
-        if node is None:
+        awaited = _awaited_later(ctx, assign)
+        if awaited is None:
             return _refuse(d, "the coroutine is bound to a name; put the parentheses where it is awaited")
+        node = awaited
     current: ast.AST = node
     while True:
         parent = ctx.parent(current)
@@ -135,12 +140,9 @@ def parenthesize_await(ctx: FixContext, d: Diagnostic) -> Outcome:
                       Edit(start, start, "(await "), Edit(end, end, ")")])
 
 
-def _awaited_later(ctx: FixContext, assign: ast.stmt) -> Optional[ast.Name]:
+def _awaited_later(ctx: FixContext, assign: Union[ast.Assign, ast.AnnAssign]) -> Optional[ast.Name]:
     """The one ``await name.attr`` / ``await name[...]`` that reads the coroutine bound by ``assign``."""
-    if isinstance(assign, ast.Assign):
-        targets = assign.targets
-    else:
-        targets = [assign.target]  # type: ignore[attr-defined]
+    targets: Sequence[ast.expr] = assign.targets if isinstance(assign, ast.Assign) else [assign.target]
     if len(targets) != 1 or not isinstance(targets[0], ast.Name):
         return None
     name = targets[0].id
@@ -150,10 +152,10 @@ def _awaited_later(ctx: FixContext, assign: ast.stmt) -> Optional[ast.Name]:
         function = ctx.parent(function)
     if function is None:
         return None
-    found = []
+    found: List[ast.Name] = []
     for sub in ast.walk(function):
         if isinstance(sub, ast.Await):
-            base = sub.value
+            base: ast.expr = sub.value
             while isinstance(base, (ast.Attribute, ast.Subscript, ast.Call)):
                 base = base.func if isinstance(base, ast.Call) else base.value
             if isinstance(base, ast.Name) and base.id == name and base is not sub.value:
@@ -161,9 +163,9 @@ def _awaited_later(ctx: FixContext, assign: ast.stmt) -> Optional[ast.Name]:
     return found[0] if len(found) == 1 else None
 
 
-def remove_await(ctx: FixContext, d: Diagnostic) -> Outcome:
+def remove_await(ctx: FixContext, d: Diagnostic, action: RemoveAwait) -> Outcome:
     node = ctx.node_of(d, ast.Await)
-    if node is None:
+    if not isinstance(node, ast.Await):
         return _refuse(d, "the `await` could not be located")
     sg_await = ctx.sg.node("await", ctx.span(node))
     if sg_await is None:
@@ -194,7 +196,7 @@ def _word_char(ch: str) -> bool:
 
 
 # ---------------------------------------------------------------------- protocols
-def async_for(ctx: FixContext, d: Diagnostic) -> Outcome:
+def async_for(ctx: FixContext, d: Diagnostic, action: AsyncFor) -> Outcome:
     node = ctx.node_of(d, ast.expr)
     if node is None:
         return _refuse(d, "the iterable could not be located")
@@ -213,10 +215,10 @@ def async_for(ctx: FixContext, d: Diagnostic) -> Outcome:
         if isinstance(comp, ast.GeneratorExp):
             return _refuse(d, "`async for` in a generator expression makes it an async generator; "
                               "rewrite the consumer by hand")
-        if not ctx.enclosing_async(comp):  # type: ignore[arg-type]
+        if not isinstance(comp, ast.expr) or not ctx.enclosing_async(comp):
             return _refuse(d, "`async for` is only possible directly inside `async def`")
         sg_comp = ctx.sg.node_any(("list_comprehension", "set_comprehension", "dictionary_comprehension"),
-                                  ctx.span(comp))  # type: ignore[arg-type]
+                                  ctx.span(comp))
         span = ctx.span(node)
         clause = None
         for child in sg_comp.children() if sg_comp is not None else ():
@@ -224,7 +226,7 @@ def async_for(ctx: FixContext, d: Diagnostic) -> Outcome:
             if right is not None and ctx.sg.span(right) == span:
                 clause = child
         keyword = first_token(clause, "for") if clause is not None else None
-        if keyword is None or first_token(clause, "async") is not None:
+        if clause is None or keyword is None or first_token(clause, "async") is not None:
             return _refuse(d, "the comprehension could not be located")
         at = ctx.sg.span(keyword)[0]
         return Plan([d], [Edit(at, at, "async ")])
@@ -234,14 +236,14 @@ def async_for(ctx: FixContext, d: Diagnostic) -> Outcome:
 _PRIMARY = (ast.Name, ast.Attribute, ast.Call, ast.Subscript)
 
 
-def list_to_list(ctx: FixContext, d: Diagnostic) -> Outcome:
+def list_to_list(ctx: FixContext, d: Diagnostic, action: ListToList) -> Outcome:
     node = ctx.node_of(d, ast.expr)
     call = ctx.parent(node) if node is not None else None
     is_list_call = (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "list"
                     and len(call.args) == 1 and call.args[0] is node and not call.keywords)
-    if node is None or not is_list_call:
+    if node is None or not isinstance(call, ast.Call) or not is_list_call:
         return _refuse(d, "the `list(...)` call could not be located")
-    if "ChangeStream" in d.message:
+    if action.change_stream:
         return _refuse(d, "a change stream has no `to_list()`; iterate it with `async for`")
     if not ctx.enclosing_async(call):
         return _refuse(d, "`await` is only possible directly inside `async def`")
@@ -265,10 +267,10 @@ def async_with(ctx: FixContext, diagnostics: List[Diagnostic]) -> PlanSet:
         node = ctx.node_of(d, ast.expr)
         item = ctx.parent(node) if node is not None else None
         stmt = ctx.parent(item) if isinstance(item, ast.withitem) else None
-        if not isinstance(stmt, ast.With) or item.context_expr is not node:  # type: ignore[union-attr]
+        if not isinstance(stmt, ast.With) or not isinstance(item, ast.withitem) or item.context_expr is not node:
             result.refusals.append(_refuse(d, "the `with` statement could not be located"))
             continue
-        by_with.setdefault(stmt, []).append((d, item))  # type: ignore[arg-type]
+        by_with.setdefault(stmt, []).append((d, item))
     for stmt, found in by_with.items():
         diags = [d for d, _ in found]
         reported = {(x.line, x.col) for x in ctx.diagnostics if x.code == "PMA302"}
@@ -297,9 +299,9 @@ def async_with(ctx: FixContext, diagnostics: List[Diagnostic]) -> PlanSet:
     return result
 
 
-def anext_call(ctx: FixContext, d: Diagnostic) -> Outcome:
+def anext_call(ctx: FixContext, d: Diagnostic, action: NextToAnext) -> Outcome:
     node = ctx.node_of(d, ast.Call)
-    if node is None or not (isinstance(node.func, ast.Name) and node.func.id == "next"):
+    if not isinstance(node, ast.Call) or not (isinstance(node.func, ast.Name) and node.func.id == "next"):
         return _refuse(d, "the `next(...)` call could not be located")
     if not ctx.enclosing_async(node):
         return _refuse(d, "`await` is only possible directly inside `async def`")
@@ -311,9 +313,9 @@ def anext_call(ctx: FixContext, d: Diagnostic) -> Outcome:
     return Plan([d], edits)
 
 
-def stop_async_iteration(ctx: FixContext, d: Diagnostic) -> Outcome:
+def stop_async_iteration(ctx: FixContext, d: Diagnostic, action: StopIterationToAsync) -> Outcome:
     node = ctx.node_of(d, ast.Name)
-    if node is None or node.id != "StopIteration":
+    if not isinstance(node, ast.Name) or node.id != "StopIteration":
         return _refuse(d, "the exception name could not be located")
     if ctx.sg.node("identifier", ctx.span(node)) is None:
         return _refuse(d, "the exception name could not be located")
@@ -321,51 +323,65 @@ def stop_async_iteration(ctx: FixContext, d: Diagnostic) -> Outcome:
 
 
 # ---------------------------------------------------------------------- dispatch
-SINGLE: Dict[str, Callable[[FixContext, Diagnostic], Outcome]] = {
-    "remove-keyword": remove_keyword,
-    "rename-keyword": rename_keyword,
-    "to-list-none": to_list_none,
-    "insert-await": insert_await,
-    "parenthesize-await": parenthesize_await,
-    "remove-await": remove_await,
-    "async-for": async_for,
-    "list-to-list": list_to_list,
-    "anext": anext_call,
-    "stop-async-iteration": stop_async_iteration,
-}
+A = TypeVar("A", bound=FixAction)
+SinglePlanner = Callable[[FixContext, Diagnostic], Outcome]
+GroupPlanner = Callable[[FixContext, List[Diagnostic]], PlanSet]
 
-GROUPED: Dict[str, Callable[[FixContext, List[Diagnostic]], PlanSet]] = {
-    "motor-import": lambda ctx, diags: MotorImports(ctx, diags).plan(),
-    "import-from": plan_import_from,
-    "async-with": async_with,
-}
 
-# Grouped actions rewrite more than one place; they go first so a conflict defers the small fix.
-ORDER = ("motor-import", "import-from", "async-with")
+def _single(kind: Type[A], planner: Callable[[FixContext, Diagnostic, A], Outcome]) -> Tuple[type, SinglePlanner]:
+    """``kind``'s table entry: the planner, handed the diagnostic's action as a ``kind``."""
+    def plan(ctx: FixContext, d: Diagnostic) -> Outcome:
+        action = d.fix.action if d.fix is not None else None
+        if not isinstance(action, kind):
+            raise TypeError(f"{planner.__name__} planned a {type(action).__name__}")
+        return planner(ctx, d, action)
+    return kind, plan
+
+
+# Every kind of ``FixAction`` has exactly one planner, single or grouped (a test checks it).
+SINGLE: Dict[type, SinglePlanner] = dict([
+    _single(RemoveKeyword, remove_keyword),
+    _single(RenameKeyword, rename_keyword),
+    _single(ToListNone, to_list_none),
+    _single(InsertAwait, insert_await),
+    _single(ParenthesizeAwait, parenthesize_await),
+    _single(RemoveAwait, remove_await),
+    _single(AsyncFor, async_for),
+    _single(ListToList, list_to_list),
+    _single(NextToAnext, anext_call),
+    _single(StopIterationToAsync, stop_async_iteration),
+])
+
+# Grouped actions rewrite more than one place; they go first (in this order) so a conflict defers
+# the small fix.
+GROUPED: Dict[type, GroupPlanner] = {
+    MotorImport: plan_motor_imports,
+    ImportFrom: plan_import_from,
+    AsyncWith: async_with,
+}
 
 ACTIONS = frozenset(SINGLE) | frozenset(GROUPED)
 
 
 def plan_all(ctx: FixContext, diagnostics: List[Diagnostic]) -> PlanSet:
     result = PlanSet()
-    grouped: Dict[str, List[Diagnostic]] = {}
-    singles: List[Diagnostic] = []
+    grouped: Dict[type, List[Diagnostic]] = {}
+    singles: List[Tuple[Diagnostic, SinglePlanner]] = []
     for d in diagnostics:
         if d.fix is None:
             continue
-        if d.fix.action in GROUPED:
-            grouped.setdefault(d.fix.action, []).append(d)
-        elif d.fix.action in SINGLE:
-            singles.append(d)
+        kind = type(d.fix.action)
+        if kind in GROUPED:
+            grouped.setdefault(kind, []).append(d)
         else:
-            result.refusals.append(Refusal(d, f"no fixer for action {d.fix.action!r}"))
-    for action in ORDER:
-        if action in grouped:
-            sub = GROUPED[action](ctx, grouped[action])
+            singles.append((d, SINGLE[kind]))  # a kind in neither table is a bug: KeyError
+    for kind, planner in GROUPED.items():
+        if kind in grouped:
+            sub = planner(ctx, grouped[kind])
             result.plans.extend(sub.plans)
             result.refusals.extend(sub.refusals)
-    for d in singles:
-        outcome = SINGLE[d.fix.action](ctx, d)  # type: ignore[union-attr]
+    for d, single in singles:
+        outcome = single(ctx, d)
         if isinstance(outcome, Plan):
             result.plans.append(outcome)
         else:

@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import ast
-from typing import Dict, List, Optional, Tuple, Type, Union
+from typing import Dict, List, Optional, Tuple, Type, TypeVar, Union
 
 from ..diagnostics import Diagnostic
 from .edits import SgIndex
 from .scopes import ScopeModel, parent_map
+from ..diagnostics import Located
 from .source import Positions
 
 Key = Tuple[int, int, int, int]
+N = TypeVar("N", bound=ast.AST)
 
 
 class FixContext:
@@ -48,20 +50,21 @@ class FixContext:
                 line = getattr(node, "lineno", None)
                 if line is None:
                     continue
-                key = (line, node.col_offset, getattr(node, "end_lineno", None) or line,
-                       getattr(node, "end_col_offset", None) or node.col_offset)
+                col: int = getattr(node, "col_offset")  # every node with a line has a column
+                key = (line, col, getattr(node, "end_lineno", None) or line,
+                       getattr(node, "end_col_offset", None) or col)
                 table.setdefault(key, []).append(node)
             self._by_range = table
         return self._by_range.get((d.line, d.col, d.end_line, d.end_col), [])
 
-    def node_of(self, d: Diagnostic,
-                types: Union[Type[ast.AST], Tuple[Type[ast.AST], ...]]) -> Optional[ast.AST]:
+    def node_of(self, d: Diagnostic, types: Union[Type[N], Tuple[Type[N], ...]]) -> Optional[N]:
+        """The node of one of ``types`` at exactly the diagnostic's range."""
         for node in self.nodes_at(d):
             if isinstance(node, types):
                 return node
         return None
 
-    def span(self, node: ast.AST) -> Tuple[int, int]:
+    def span(self, node: Located) -> Tuple[int, int]:
         return self.pos.node_span(node)
 
     def parent(self, node: ast.AST) -> Optional[ast.AST]:

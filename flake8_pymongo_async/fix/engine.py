@@ -10,11 +10,11 @@ import ast
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Literal, Optional, Tuple, Type
 
 from .. import checker, noqa
 from ..config import Selection
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, FixAction
 from ..settings import DEFAULT_SETTINGS, Settings
 from .actions import plan_all
 from .context import FixContext
@@ -28,8 +28,8 @@ MAX_PASSES = 10
 class TextResult:
     original: str
     text: str  # the fixed text (== original when nothing applied or on error)
-    applied: Counter = field(default_factory=Counter)  # code -> diagnostics fixed
-    actions: Counter = field(default_factory=Counter)  # fix action -> diagnostics fixed
+    applied: Counter[str] = field(default_factory=Counter)  # code -> diagnostics fixed
+    actions: Counter[Type[FixAction]] = field(default_factory=Counter)  # kind of fix -> diagnostics fixed
     remaining: List[Diagnostic] = field(default_factory=list)  # selected, not noqa'd, after fixing
     # Of the remaining ones: fixable by another run with --unsafe-fixes, and why the others are not.
     unsafe_fixable: List[Diagnostic] = field(default_factory=list)
@@ -100,7 +100,7 @@ def _lines(text: str) -> List[str]:
 
 
 @dataclass(frozen=True)
-class Scope:
+class DiagnosticFilter:
     """Which diagnostics count, as ``check`` decides: select/ignore/per-file-ignores and ``# noqa``."""
 
     settings: Settings = DEFAULT_SETTINGS
@@ -114,18 +114,18 @@ class Scope:
 class _Pass:
     """One check of one text, with the diagnostics that count split by what can be done."""
 
-    def __init__(self, text: str, tree: ast.AST, scope: Scope) -> None:
+    def __init__(self, text: str, tree: ast.AST, counts: DiagnosticFilter) -> None:
         lines = _lines(text)
-        analysis = checker.analyse(tree, lines, scope.settings)
+        analysis = checker.analyse(tree, lines, counts.settings)
         self.all = analysis.diagnostics
         # Never true for `fix`, which skips files nested past MAX_FIX_DEPTH (below the model's limit).
         self.depth_limit_reached = analysis.depth_limit_reached
-        extra = scope.extra_ignore()
+        extra = counts.extra_ignore()
         silencer = noqa.NoqaLookup(lines)
         self.suppressed = 0
         self.counted: List[Diagnostic] = []
         for d in self.all:
-            if not scope.selection.is_selected(d.code, extra):
+            if not counts.selection.is_selected(d.code, extra):
                 continue
             if silencer.is_silenced(d.code, d.line):
                 self.suppressed += 1
@@ -139,7 +139,7 @@ def fix_text(text: str, *, settings: Settings = DEFAULT_SETTINGS, selection: Sel
              max_passes: int = MAX_PASSES) -> TextResult:
     """Fix ``text``. ``selection`` and ``filename`` (for per-file-ignores) decide which diagnostics
     count, exactly as for ``check``; ``# noqa`` comments are respected."""
-    scope = Scope(settings=settings, selection=selection, filename=filename)
+    counts = DiagnosticFilter(settings=settings, selection=selection, filename=filename)
     result = TextResult(original=text, text=text)
     if has_lone_cr(text):
         result.skipped = "line endings with a lone carriage return are not supported"
@@ -157,7 +157,7 @@ def fix_text(text: str, *, settings: Settings = DEFAULT_SETTINGS, selection: Sel
         return result
     original_compiles = comprehensions <= MAX_COMPILE_COMPREHENSIONS and _compiles(text)  # tree already parsed
     current = text
-    state = _Pass(current, tree, scope)
+    state = _Pass(current, tree, counts)
     for number in range(max_passes):
         eligible = [d for d in state.counted if d.fix is not None and (d.fix.safe or unsafe)]
         if not eligible:
@@ -176,30 +176,31 @@ def fix_text(text: str, *, settings: Settings = DEFAULT_SETTINGS, selection: Sel
             fixed = ", ".join(sorted({f"{d.code} (line {d.line})" for p in accepted for d in p.diagnostics}))
             result.error = (f"the fixes for {fixed} produced invalid code ({_syntax_message(exc)}); "
                             f"the file was left unchanged")
-            return _untouched(result, text, scope)
+            return _untouched(result, text, counts)
         for plan in accepted:
             for d in plan.diagnostics:
                 result.applied[d.code] += 1
-                result.actions[d.fix.action] += 1  # type: ignore[union-attr]
+                if d.fix is not None:  # always: only fixable diagnostics are planned
+                    result.actions[type(d.fix.action)] += 1
         current = new
-        state = _Pass(current, tree, scope)
+        state = _Pass(current, tree, counts)
     else:
         eligible = [d for d in state.counted if d.fix is not None and (d.fix.safe or unsafe)]
         if eligible and _choose(plan_all(state.ctx, eligible).plans):
             result.converged = False
     if original_compiles and current != text and not _compiles(current):
         result.error = "the fixed code parses but no longer compiles; the file was left unchanged"
-        return _untouched(result, text, scope)
+        return _untouched(result, text, counts)
     result.text = current
     _finish(result, state, unsafe)
     return result
 
 
-def _untouched(result: TextResult, text: str, scope: Scope) -> TextResult:
+def _untouched(result: TextResult, text: str, counts: DiagnosticFilter) -> TextResult:
     result.text = text
     result.applied = Counter()
     result.actions = Counter()
-    state = _Pass(text, _parse(text), scope)
+    state = _Pass(text, _parse(text), counts)
     _finish(result, state, unsafe=False)
     return result
 
@@ -210,8 +211,7 @@ def _finish(result: TextResult, state: _Pass, unsafe: bool) -> None:
     fixable = [d for d in state.counted if d.fix is not None]
     plans = plan_all(state.ctx, fixable) if fixable else None
     planned = {id(d) for p in (plans.plans if plans else []) for d in p.diagnostics}
-    result.unsafe_fixable = [d for d in fixable
-                             if id(d) in planned and not d.fix.safe]  # type: ignore[union-attr]
+    result.unsafe_fixable = [d for d in fixable if id(d) in planned and d.fix is not None and not d.fix.safe]
     result.refusals = list(plans.refusals) if plans else []
 
 
@@ -241,8 +241,12 @@ def _syntax_message(exc: BaseException) -> str:
     return str(exc)
 
 
+# How a diagnostic gets fixed: by default, with --unsafe-fixes, or by hand.
+HowFixed = Literal["safe", "unsafe", "manual"]
+
+
 def classify(text: str, *, settings: Settings = DEFAULT_SETTINGS, selection: Selection = Selection(),
-             filename: Optional[str] = None) -> Tuple[List[Tuple[Diagnostic, str, str]], int, bool]:
+             filename: Optional[str] = None) -> Tuple[List[Tuple[Diagnostic, HowFixed, str]], int, bool]:
     """Each counted diagnostic of ``text`` with how it gets fixed: "safe" (by default), "unsafe"
     (with --unsafe-fixes) or "manual", and why when manual. Also the number suppressed by noqa, and
     whether code nested past the model's limit went unchecked.
@@ -252,12 +256,12 @@ def classify(text: str, *, settings: Settings = DEFAULT_SETTINGS, selection: Sel
     tree = _parse(text)
     if noqa.file_is_ignored(_lines(text)):
         return [], 0, False
-    state = _Pass(text, tree, Scope(settings=settings, selection=selection, filename=filename))
+    state = _Pass(text, tree, DiagnosticFilter(settings=settings, selection=selection, filename=filename))
     fixable = [d for d in state.counted if d.fix is not None]
     plans = plan_all(state.ctx, fixable) if fixable else None
     planned = {id(d) for p in (plans.plans if plans else []) for d in p.diagnostics}
     reasons: Dict[int, str] = {id(r.diagnostic): r.reason for r in (plans.refusals if plans else [])}
-    out = []
+    out: List[Tuple[Diagnostic, HowFixed, str]] = []
     for d in state.counted:
         if d.fix is not None and id(d) in planned:
             out.append((d, "safe" if d.fix.safe else "unsafe", ""))

@@ -10,17 +10,22 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Dict, Iterator, List, Optional, Set, Tuple
+from typing import Dict, Iterator, List, Literal, Optional, Set, Tuple
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
+ScopeKind = Literal["module", "class", "function", "lambda", "comprehension"]
+
+
 @dataclass(eq=False)
-class Scope:
+class LexicalScope:
+    """A module, class, function, lambda or comprehension body: the names it binds."""
+
     node: ast.AST
-    kind: str  # module, class, function, lambda, comprehension
-    parent: Optional["Scope"]
+    kind: ScopeKind
+    parent: Optional[LexicalScope]
     bindings: Dict[str, List[ast.AST]] = field(default_factory=dict)
     globals: Set[str] = field(default_factory=set)
     nonlocals: Set[str] = field(default_factory=set)
@@ -31,27 +36,28 @@ class Scope:
 
 @dataclass(frozen=True, eq=False)
 class StringAnnotation:
-    node: ast.Constant  # the string literal
-    scope: Scope
+    node: ast.Constant  # the string literal (its value is a str)
+    value: str
+    scope: LexicalScope
     expr: ast.expr  # its parsed contents (positions relative to the string's text)
 
 
 class ScopeModel:
     def __init__(self, tree: ast.AST) -> None:
-        self.module = Scope(tree, "module", None)
-        self.scopes: List[Scope] = [self.module]
-        self.loads: List[Tuple[ast.Name, Scope]] = []
+        self.module = LexicalScope(tree, "module", None)
+        self.scopes: List[LexicalScope] = [self.module]
+        self.loads: List[Tuple[ast.Name, LexicalScope]] = []
         self.strings: List[StringAnnotation] = []
         self.parents: Dict[ast.AST, ast.AST] = {}
-        self.scope_of_stmt: Dict[ast.AST, Scope] = {}
+        self.scope_of_stmt: Dict[ast.AST, LexicalScope] = {}
         self._visit_body(getattr(tree, "body", []), self.module, tree)
 
     # ------------------------------------------------------------------ lookup
-    def resolve(self, name: str, scope: Scope) -> Optional[Scope]:
+    def resolve(self, name: str, scope: LexicalScope) -> Optional[LexicalScope]:
         """The scope whose binding ``name`` refers to when read in ``scope`` (None: builtin/undefined)."""
         if name in scope.globals:
             return self.module if name in self.module.bindings else None
-        current: Optional[Scope] = scope
+        current: Optional[LexicalScope] = scope
         if name in scope.nonlocals:
             current = scope.parent
             while current is not None and current.kind == "class":
@@ -68,29 +74,30 @@ class ScopeModel:
             current = current.parent
         return None
 
-    def chain(self, scope: Scope, stop: Scope) -> Iterator[Scope]:
+    def chain(self, scope: LexicalScope, stop: LexicalScope) -> Iterator[LexicalScope]:
         """The scopes a lookup from ``scope`` passes through before reaching ``stop``."""
-        current: Optional[Scope] = scope
+        current: Optional[LexicalScope] = scope
         while current is not None and current is not stop:
             yield current
             current = current.parent
 
-    def statement_block(self, stmt: ast.stmt) -> Tuple[ast.AST, List[ast.stmt]]:
-        """The node and the statement list that contain ``stmt``."""
+    def statement_block(self, stmt: ast.stmt) -> Tuple[Optional[ast.AST], List[ast.stmt]]:
+        """The node and the statement list that contain ``stmt`` (every statement of the module has
+        a parent; None only for one that is not in the tree)."""
         parent = self.parents.get(stmt)
         for name in ("body", "orelse", "finalbody", "handlers"):
-            block = getattr(parent, name, None)
+            block: object = getattr(parent, name, None)
             if isinstance(block, list) and any(s is stmt for s in block):
                 return parent, block
         return parent, [stmt]
 
     # ------------------------------------------------------------------ walk
-    def _new_scope(self, node: ast.AST, kind: str, parent: Scope) -> Scope:
-        scope = Scope(node, kind, parent)
+    def _new_scope(self, node: ast.AST, kind: ScopeKind, parent: LexicalScope) -> LexicalScope:
+        scope = LexicalScope(node, kind, parent)
         self.scopes.append(scope)
         return scope
 
-    def _visit_body(self, body: List[ast.stmt], scope: Scope, parent: ast.AST) -> None:
+    def _visit_body(self, body: List[ast.stmt], scope: LexicalScope, parent: ast.AST) -> None:
         for stmt in body:
             self.parents[stmt] = parent
             self._stmt(stmt, scope)
@@ -98,7 +105,7 @@ class ScopeModel:
     def _link(self, node: ast.AST, parent: ast.AST) -> None:
         self.parents[node] = parent
 
-    def _stmt(self, node: ast.stmt, scope: Scope) -> None:
+    def _stmt(self, node: ast.stmt, scope: LexicalScope) -> None:
         self.scope_of_stmt[node] = scope
         if isinstance(node, _FUNCTIONS):
             scope.bind(node.name, node)
@@ -149,7 +156,7 @@ class ScopeModel:
             elif isinstance(value, ast.AST):
                 self._child(value, scope, node)
 
-    def _child(self, item: ast.AST, scope: Scope, parent: ast.AST) -> None:
+    def _child(self, item: ast.AST, scope: LexicalScope, parent: ast.AST) -> None:
         if isinstance(item, ast.stmt):
             self._link(item, parent)
             self._stmt(item, scope)
@@ -177,7 +184,7 @@ class ScopeModel:
                     if isinstance(v, ast.AST):
                         self._child(v, scope, item)
 
-    def _arguments_outer(self, args: ast.arguments, scope: Scope, owner: ast.AST) -> None:
+    def _arguments_outer(self, args: ast.arguments, scope: LexicalScope, owner: ast.AST) -> None:
         for default in [*args.defaults, *(d for d in args.kw_defaults if d is not None)]:
             self._expr(default, scope, owner)
         for arg in self._all_args(args):
@@ -193,11 +200,11 @@ class ScopeModel:
             found.append(args.kwarg)
         return found
 
-    def _bind_arguments(self, args: ast.arguments, scope: Scope) -> None:
+    def _bind_arguments(self, args: ast.arguments, scope: LexicalScope) -> None:
         for arg in self._all_args(args):
             scope.bind(arg.arg, arg)
 
-    def _expr(self, node: ast.expr, scope: Scope, parent: ast.AST, annotation: bool = False) -> None:
+    def _expr(self, node: ast.expr, scope: LexicalScope, parent: ast.AST, annotation: bool = False) -> None:
         self._link(node, parent)
         if isinstance(node, ast.Name):
             if isinstance(node.ctx, ast.Load):
@@ -257,15 +264,15 @@ class ScopeModel:
             else:
                 self._child(child, scope, node)
 
-    def _string_annotation(self, node: ast.Constant, scope: Scope) -> None:
+    def _string_annotation(self, node: ast.Constant, scope: LexicalScope) -> None:
         text = node.value
-        if "\n" in text or "\r" in text or not text.strip():
+        if not isinstance(text, str) or "\n" in text or "\r" in text or not text.strip():
             return
         try:
             parsed = ast.parse(text, mode="eval").body
         except SyntaxError:
             return
-        self.strings.append(StringAnnotation(node, scope, parsed))
+        self.strings.append(StringAnnotation(node, text, scope, parsed))
 
 
 def _is_cast(func: ast.expr) -> bool:

@@ -15,6 +15,9 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import List, Optional, Sequence, Tuple
 
+from ast_grep_py import Pos, SgNode
+
+from ..diagnostics import Located
 from ..writes import Snapshot, read_with_snapshot, replace_source
 
 from ..columns import ByteColumns
@@ -116,18 +119,19 @@ class Positions:
             return self.length
         return self.starts[index] + self.columns.char_col(index, byte_col)
 
-    def node_span(self, node) -> Tuple[int, int]:
+    def node_span(self, node: Located) -> Tuple[int, int]:
         start = self.offset(node.lineno, node.col_offset)
-        end = self.offset(node.end_lineno, node.end_col_offset)
+        # Parsed nodes always have an end (it is Optional only for nodes built by hand).
+        end = self.offset(node.end_lineno or node.lineno, node.end_col_offset or 0)
         return start, end
 
-    def sg_offset(self, pos) -> int:
+    def sg_offset(self, pos: Pos) -> int:
         """Character offset of an ast-grep ``Pos`` (0-based line, character column)."""
         if pos.line >= len(self.starts):
             return self.length
         return self.starts[pos.line] + pos.column
 
-    def sg_span(self, node) -> Tuple[int, int]:
+    def sg_span(self, node: SgNode) -> Tuple[int, int]:
         """Character offsets of an ast-grep node.
 
         Read from the ``Edit`` that ``replace`` describes (nothing is changed): ``range()`` also

@@ -26,7 +26,7 @@ def finding_to_dict(finding: Finding, context: Context) -> Dict[str, Any]:
         "end_location": {"row": d.end_line, "column": finding.char_end_col + 1},
         "fix": None if d.fix is None else {
             "applicability": "safe" if d.fix.safe else "unsafe",
-            "action": d.fix.action,
+            "action": d.fix.action.name,
         },
         "url": rule_url(rule) if rule else None,
     }

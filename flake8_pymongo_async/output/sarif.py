@@ -48,7 +48,7 @@ def _descriptor(rule: Rule) -> Dict[str, Any]:
         "help": {"text": page, "markdown": page},
         "helpUri": rule_url(rule),
         "defaultConfiguration": {"level": "warning"},
-        "properties": {"tags": ["pymongo-async", "migration"], "fix": rule.fix},
+        "properties": {"tags": ["pymongo-async", "migration"], "fix": rule.fix_availability.value},
     }
 
 

@@ -48,7 +48,7 @@ class FileReport:
 class RuleRow:
     code: str
     name: str
-    fix: str  # the catalog's fix applicability
+    fix: str  # the rule's fix availability: always, sometimes or none
     count: int
     safe: int
     unsafe: int
@@ -102,7 +102,7 @@ class Report:
             counts = Counter(f.status for f in found)
             references = rule.docs.references if rule else ()
             rows.append(RuleRow(
-                code=code, name=rule.name if rule else "", fix=rule.fix if rule else "none",
+                code=code, name=rule.name if rule else "", fix=rule.fix_availability.value if rule else "none",
                 count=len(found), safe=counts["safe"], unsafe=counts["unsafe"], manual=counts["manual"],
                 files=len({f.path for f in found}), docs=DOCS_PATH.format(code=code),
                 guide=references[0][1] if references else GUIDE,

@@ -8,19 +8,20 @@ by the most specific rule: PMA202/PMA204/PMA205/PMA206/PMA207/PMA208 before PMA2
 from __future__ import annotations
 
 import ast
-from typing import Optional
+from typing import List, Optional
 
-from ..api import tables
-from ..diagnostics import Fix
-from ..semantic import kinds
-from ..semantic.values import Method, Obj, Pending
-from .registry import Family, Rule
+from ..api import kinds, tables
+from ..diagnostics import Applicability, Fix, InsertAwait, ParenthesizeAwait, RemoveAwait
+from ..semantic.events import UseContext
+from ..semantic.values import FunctionInfo, Method, Obj, Pending, Special, Value
+from ..semantic.view import ModelView, RuleLike
+from .registry import Family, FixAvailability, Rule
 
 
 PMA201 = Rule(
     code="PMA201",
     name="missing-await",
-    fix="unsafe",
+    fix_availability=FixAvailability.SOMETIMES,
     message="{detail}",
     markdown="""
 ## What it does
@@ -90,7 +91,7 @@ unknown, and unknown stays silent until the helper is listed here.
 PMA202 = Rule(
     code="PMA202",
     name="unawaited-cursor-coroutine",
-    fix="sometimes",
+    fix_availability=FixAvailability.SOMETIMES,
     message="{detail}",
     markdown="""
 ## What it does
@@ -166,7 +167,7 @@ unknown, and unknown stays silent until the helper is listed here.
 PMA203 = Rule(
     code="PMA203",
     name="await-on-non-awaitable",
-    fix="safe",
+    fix_availability=FixAvailability.ALWAYS,
     message="{detail}",
     markdown="""
 ## What it does
@@ -240,7 +241,7 @@ unknown, and unknown stays silent until the helper is listed here.
 PMA204 = Rule(
     code="PMA204",
     name="unawaited-start-transaction",
-    fix="sometimes",
+    fix_availability=FixAvailability.SOMETIMES,
     message="{detail}",
     markdown="""
 ## What it does
@@ -304,7 +305,7 @@ async def transfer(source, target, amount):
 In `async with` the fix inserts `await` and is safe: the un-awaited form always raises. For a bare
 call the fix is unsafe: once awaited, the session really starts a transaction, so the following
 writes are committed only by `await session.commit_transaction()` and are aborted when the session
-ends without it.
+ends without it. Outside `async def` there is no fix.
 
 ## Options
 
@@ -326,7 +327,7 @@ unknown, and unknown stays silent until the helper is listed here.
 PMA205 = Rule(
     code="PMA205",
     name="unawaited-async-property",
-    fix="unsafe",
+    fix_availability=FixAvailability.SOMETIMES,
     message="{detail}",
     markdown="""
 ## What it does
@@ -373,7 +374,7 @@ async def role() -> str:
 
 The fix rewrites the read as `(await client.address)`. It is unsafe: the property now selects a
 server, which can wait up to `serverSelectionTimeoutMS` and raise `ServerSelectionTimeoutError`, and
-conditions that were always true now depend on the real value.
+conditions that were always true now depend on the real value. Outside `async def` there is no fix.
 
 ## Options
 
@@ -395,7 +396,7 @@ unknown, and unknown stays silent until the helper is listed here.
 PMA206 = Rule(
     code="PMA206",
     name="unawaited-close",
-    fix="unsafe",
+    fix_availability=FixAvailability.SOMETIMES,
     message="{detail}",
     markdown="""
 ## What it does
@@ -460,7 +461,7 @@ unknown, and unknown stays silent until the helper is listed here.
 PMA207 = Rule(
     code="PMA207",
     name="motor-future-api",
-    fix="none",
+    fix_availability=FixAvailability.NONE,
     message="{detail}",
     markdown="""
 ## What it does
@@ -533,7 +534,7 @@ unknown, and unknown stays silent until the helper is listed here.
 PMA208 = Rule(
     code="PMA208",
     name="await-precedence",
-    fix="safe",
+    fix_availability=FixAvailability.ALWAYS,
     message="{detail}",
     markdown="""
 ## What it does
@@ -609,6 +610,8 @@ _FUTURE_API = frozenset({"add_done_callback", "remove_done_callback", "result", 
 _CLOSABLE = frozenset({"client", "cursor", "raw_batch_cursor", "command_cursor", "raw_batch_command_cursor",
                        "change_stream", "grid_out", "grid_in", "grid_out_cursor"})
 _CLOSE_MEMBERS = frozenset({"close", "aclose"})
+# Functions that need an asyncio.Future, which a coroutine is not (Motor's calls returned Futures).
+_FUTURE_ONLY_FUNCTIONS = frozenset({"asyncio.wrap_future", "asyncio.isfuture"})
 _RUNTIME = {
     "async_iterate": "`TypeError: 'async for' requires an object with __aiter__ method, got coroutine`",
     "iterate": "`TypeError: 'coroutine' object is not iterable`",
@@ -618,28 +621,42 @@ _RUNTIME = {
 
 
 class AwaitFamily(Family):
-    def on_pending_use(self, w, pending: Pending, context: str, node: ast.AST) -> None:
-        if context not in _MISUSES or pending.reported:
+    def __init__(self) -> None:
+        # Coroutines bound to a name, per function being walked (the module's first): a function
+        # walked on demand inside another gets its own list on top.
+        self._bound: List[List[Pending]] = [[]]
+
+    def on_function_start(self, w: ModelView, info: FunctionInfo) -> None:
+        self._bound.append([])
+
+    def on_pending_use(self, w: ModelView, pending: Pending, context: UseContext, node: ast.AST) -> None:
+        if context == "bind":
+            self._bound[-1].append(pending)
             return
-        if pending.awaited and context != "discard":
+        use: str = "future_arg" if context == "arg" and _future_only_argument(w, node) else context
+        if use not in _MISUSES or pending.reported:
             return
-        if context == "with" and pending.member == "start_transaction":
+        if pending.awaited and use != "discard":
+            return
+        if use == "with" and pending.member == "start_transaction":
             return  # a sync `with`: PMA302 reports it, with the `await` it also needs
-        self._report(w, pending, context, node)
+        self._report(w, pending, use, node)
 
-    def on_function_end(self, w, info) -> None:
-        self._never_awaited(w)
+    def on_function_end(self, w: ModelView, info: FunctionInfo) -> None:
+        self._never_awaited(w, self._bound.pop())
 
-    def on_module_end(self, w) -> None:
-        self._never_awaited(w)
+    def on_module_end(self, w: ModelView) -> None:
+        self._never_awaited(w, self._bound[0])
 
-    def _never_awaited(self, w) -> None:
-        for pending in w.bound_pending:
+    def _never_awaited(self, w: ModelView, bound: List[Pending]) -> None:
+        for pending in bound:
             if not (pending.awaited or pending.escaped or pending.reported):
                 self._report(w, pending, "never_awaited", pending.node)
 
     # ---------------------------------------------------------------- choosing the rule
-    def _report(self, w, pending: Pending, context: str, node: ast.AST) -> None:
+    def _report(self, w: ModelView, pending: Pending, context: str, node: ast.AST) -> None:
+        """`context`: the use (a ``UseContext``), or "future_arg" (passed to a function that needs
+        an ``asyncio.Future``) or "never_awaited" (bound to a name never awaited)."""
         pending_node = pending.node
         call = _describe(pending)
         in_async = w.in_async_function
@@ -653,7 +670,7 @@ class AwaitFamily(Family):
             safe = in_async
             runtime = _RUNTIME.get(context, f"`AttributeError: 'coroutine' object has no attribute "
                                             f"'{getattr(node, 'attr', 'to_list')}'`")
-            _mark(w, pending, PMA202, pending_node, Fix("insert-await", safe=True) if safe else None,
+            _mark(w, pending, PMA202, pending_node, Fix.safe_edit(InsertAwait()) if safe else None,
                   detail=f"`{call}` is a coroutine under PyMongo Async that returns the cursor "
                          f"(Motor returned the cursor itself): {runtime}; write `await {call}`"
                          + (" in parentheses before chaining" if context == "attribute" else ""))
@@ -665,13 +682,13 @@ class AwaitFamily(Family):
                          f"`asyncio.create_task(...)`")
             return
         if context in ("attribute", "subscript", "call") and _awaited_through(w, node):
-            _mark(w, pending, PMA208, pending_node, Fix("parenthesize-await", safe=True),
+            _mark(w, pending, PMA208, pending_node, Fix.safe_edit(ParenthesizeAwait()),
                   detail=f"`await` binds looser than `.`, `[]` and `()`: this awaits the {_what(node)} of the "
                          f"coroutine `{call}`, not its result; write `(await {call}){_tail(node)}`")
             return
         if pending.member == "start_transaction":
             safe = context == "async_with" and in_async
-            fix = Fix("insert-await", safe=safe) if in_async else None
+            fix = Fix(InsertAwait(), Applicability.SAFE if safe else Applicability.UNSAFE) if in_async else None
             effect = (_RUNTIME["async_with"] if context == "async_with"
                       else "the transaction never starts and the writes that follow run outside it, silently")
             _mark(w, pending, PMA204, pending_node, fix,
@@ -679,12 +696,12 @@ class AwaitFamily(Family):
                          f"write `async with await session.start_transaction():`")
             return
         if isinstance(pending_node, ast.Attribute):  # an async property read
-            _mark(w, pending, PMA205, pending_node, Fix("insert-await", safe=False) if in_async else None,
+            _mark(w, pending, PMA205, pending_node, Fix.unsafe_edit(InsertAwait()) if in_async else None,
                   detail=f"`{call}` is an async property under PyMongo Async: without `await` it is a coroutine, "
                          f"always truthy and never `None`; write `(await {call})`")
             return
         if (pending.member in _CLOSE_MEMBERS and pending.owner.kind in _CLOSABLE) or pending.member == "end_session":
-            _mark(w, pending, PMA206, pending_node, Fix("insert-await", safe=False) if in_async else None,
+            _mark(w, pending, PMA206, pending_node, Fix.unsafe_edit(InsertAwait()) if in_async else None,
                   detail=f"`{call}` is a coroutine under PyMongo Async (Motor's `close()` was sync): without `await` "
                          f"nothing is closed, silently; write `await {call}`")
             return
@@ -694,28 +711,37 @@ class AwaitFamily(Family):
             "truth": "a coroutine is always true",
             "compare": "the comparison sees a coroutine, not the result",
         }.get(context, "the code uses the coroutine object, not its result")
-        _mark(w, pending, PMA201, pending_node, Fix("insert-await", safe=False) if in_async else None,
+        _mark(w, pending, PMA201, pending_node, Fix.unsafe_edit(InsertAwait()) if in_async else None,
               detail=f"`{call}` is a coroutine and is not awaited: {effect}; write `await {call}`")
 
     # ---------------------------------------------------------------- PMA203
-    def on_await(self, w, node: ast.Await, inner) -> None:
+    def on_await(self, w: ModelView, node: ast.Await, inner: Value) -> None:
         if not isinstance(inner, Obj) or inner.flavour == "sync" or not isinstance(node.value, ast.Call):
             return
         func = w.value_of(node.value.func)
         if not isinstance(func, Method) or func.how != "sync":
             return
         class_name = _class_name(inner.kind)
-        w.report(PMA203, node, fix=Fix("remove-await", safe=True),
+        w.report(PMA203, node, fix=Fix.safe_edit(RemoveAwait()),
                  detail=f"`{func.name}()` is not a coroutine under PyMongo Async: `await` fails with "
                         f"`TypeError: object {class_name} can't be used in 'await' expression`; remove `await`")
 
 
-def _mark(w, pending: Pending, rule, node: ast.AST, fix: Optional[Fix], detail: str) -> None:
+def _mark(w: ModelView, pending: Pending, rule: RuleLike, node: ast.AST, fix: Optional[Fix], detail: str) -> None:
     pending.reported = True
     w.report(rule, node, fix=fix, detail=detail)
 
 
-def _awaited_through(w, node: ast.AST) -> bool:
+def _future_only_argument(w: ModelView, node: ast.AST) -> bool:
+    """Whether `node`, an argument of a call, is passed to a function that needs a Future."""
+    call = w.parent_of(node)
+    if not isinstance(call, ast.Call):
+        return False
+    func = w.value_of(call.func)
+    return isinstance(func, Special) and func.name in _FUTURE_ONLY_FUNCTIONS
+
+
+def _awaited_through(w: ModelView, node: ast.AST) -> bool:
     """Whether `node` (an attribute, subscript or call of a coroutine) sits under an `await`."""
     current = node
     while True:

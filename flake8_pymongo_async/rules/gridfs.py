@@ -3,14 +3,16 @@ from __future__ import annotations
 
 import ast
 
+from ..semantic.events import IterationSite
 from ..semantic.values import Obj, Value
-from .registry import Family, Rule
+from ..semantic.view import ModelView
+from .registry import Family, FixAvailability, Rule
 
 
 PMA501 = Rule(
     code="PMA501",
     name="gridout-iteration-yields-lines",
-    fix="none",
+    fix_availability=FixAvailability.NONE,
     message="{detail}",
     markdown=r"""
 ## What it does
@@ -74,7 +76,7 @@ There is no fix: whether lines or chunks are wanted depends on the code; the mes
 PMA502 = Rule(
     code="PMA502",
     name="gridfs-find-items-not-subscriptable",
-    fix="none",
+    fix_availability=FixAvailability.NONE,
     message="{detail}",
     markdown="""
 ## What it does
@@ -142,13 +144,14 @@ def _async_grid_out(value: Value) -> bool:
 
 
 class GridFSFamily(Family):
-    def on_iterate(self, w, node: ast.AST, iter_node: ast.AST, iterable: Value, is_async: bool) -> None:
+    def on_iterate(self, w: ModelView, node: IterationSite, iter_node: ast.expr, iterable: Value,
+                   is_async: bool) -> None:
         if is_async and _async_grid_out(iterable):
             w.report(PMA501, iter_node,
                      detail="`async for` over an `AsyncGridOut` yields lines (split at b\"\\n\"), not chunks as "
                             "in Motor; read chunks with `while chunk := await grid_out.readchunk(): ...`")
 
-    def on_subscript(self, w, node: ast.Subscript, base: Value, is_store: bool) -> None:
+    def on_subscript(self, w: ModelView, node: ast.Subscript, base: Value, is_store: bool) -> None:
         if _async_grid_out(base):
             w.report(PMA502, node,
                      detail="GridFS files from `bucket.find()` are `AsyncGridOut` objects, not dicts: "

@@ -10,16 +10,18 @@ import ast
 from typing import Dict, List, Optional, Set, Tuple
 
 from ..api import tables
-from ..semantic.model import ITERATING_BUILTINS
+from ..semantic.builtin_names import ITERATING_BUILTINS
+from ..semantic.events import IterationSite, Loop
 from ..semantic.values import (EXECUTOR, ClassRef, EventLoop, FuncRef, FunctionInfo, Instance, Method, Obj, Special,
                                UserClass, Value)
-from .registry import Family, Rule
+from ..semantic.view import ModelView
+from .registry import Family, FixAvailability, Rule
 
 
 PMA401 = Rule(
     code="PMA401",
     name="async-client-shared-across-threads",
-    fix="none",
+    fix_availability=FixAvailability.NONE,
     message="{detail}",
     # The runtime error is quoted verbatim, as long as the driver prints it.
     markdown="""
@@ -101,7 +103,7 @@ submit the coroutine to the owning loop with `asyncio.run_coroutine_threadsafe()
 PMA402 = Rule(
     code="PMA402",
     name="async-client-shared-across-event-loops",
-    fix="none",
+    fix_availability=FixAvailability.NONE,
     message="{detail}",
     # The runtime error is quoted verbatim, as long as the driver prints it.
     markdown="""
@@ -180,7 +182,7 @@ fixture on the same loop) and close it on that loop.
 PMA403 = Rule(
     code="PMA403",
     name="client-created-per-request",
-    fix="none",
+    fix_availability=FixAvailability.NONE,
     message="{detail}",
     markdown="""
 ## What it does
@@ -244,7 +246,7 @@ dependency) is an application decision.
 PMA404 = Rule(
     code="PMA404",
     name="sync-driver-call-in-async-function",
-    fix="none",
+    fix_availability=FixAvailability.NONE,
     message="{detail}",
     markdown="""
 ## What it does
@@ -308,14 +310,31 @@ _ROUTE_DECORATORS = frozenset({"get", "post", "put", "patch", "delete", "head", 
                                "websocket", "view"})
 
 
+# Which branch of which `if`/`match` a site is in: ((branching statement's key, index), ...).
+# Two sites whose paths differ at the same statement never both run.
+BranchPath = Tuple[Tuple[int, int], ...]
+
+
 class LifetimeFamily(Family):
     def __init__(self) -> None:
         self._thread_sites: List[Tuple[ast.Call, Value, List[ast.expr], object]] = []
         # Per function (or None for module-level code): the event-loop runs in source order.
-        self._runs: Dict[Optional[FunctionInfo], List[Tuple[ast.Call, object, ast.expr, tuple]]] = {}
+        self._runs: Dict[Optional[FunctionInfo], List[Tuple[ast.Call, object, ast.expr, BranchPath]]] = {}
+        self._branch_path: List[Tuple[int, int]] = []  # where the walk is now
+
+    # ---------------------------------------------------------------- where the walk is
+    def on_branch(self, w: ModelView, key: int, index: int) -> None:
+        path = self._branch_path
+        if path and path[-1][0] == key:  # the next branch of the same statement
+            path[-1] = (key, index)
+        else:
+            path.append((key, index))
+
+    def on_branches_end(self, w: ModelView, key: int) -> None:
+        self._branch_path.pop()
 
     # ---------------------------------------------------------------- collecting sites
-    def on_call(self, w, node: ast.Call, func: Value) -> None:
+    def on_call(self, w: ModelView, node: ast.Call, func: Value) -> None:
         if isinstance(func, Special):
             if func.name in _THREAD_ENTRY:
                 self._thread_site(w, node, *_THREAD_ENTRY[func.name])
@@ -343,10 +362,10 @@ class LifetimeFamily(Family):
             elif callee.attr == "run_until_complete" and node.args:
                 self._add_run(w, node, receiver, node.args[0])
 
-    def _add_run(self, w, node: ast.Call, loop: object, arg: ast.expr) -> None:
-        self._runs.setdefault(w.current_function, []).append((node, loop, arg, w.branch_path))
+    def _add_run(self, w: ModelView, node: ast.Call, loop: object, arg: ast.expr) -> None:
+        self._runs.setdefault(w.current_function, []).append((node, loop, arg, tuple(self._branch_path)))
 
-    def _thread_site(self, w, node: ast.Call, index: int, keyword: Optional[str]) -> None:
+    def _thread_site(self, w: ModelView, node: ast.Call, index: int, keyword: Optional[str]) -> None:
         target: Optional[ast.expr] = node.args[index] if len(node.args) > index else None
         for kw in node.keywords:
             if keyword is not None and kw.arg == keyword:
@@ -356,7 +375,7 @@ class LifetimeFamily(Family):
                                    ([target] if target is not None else []) + others, w.current_function))
 
     # ---------------------------------------------------------------- PMA404
-    def _sync_io(self, w, node: ast.Call, method: Method) -> None:
+    def _sync_io(self, w: ModelView, node: ast.Call, method: Method) -> None:
         owner = method.owner
         if owner.flavour != "sync" or not w.in_async_function:
             return
@@ -368,7 +387,8 @@ class LifetimeFamily(Family):
                         f"inside `async def`; use `AsyncMongoClient` and `await ...{method.name}()` (or "
                         f"`await asyncio.to_thread(...)`)")
 
-    def on_iterate(self, w, node: ast.AST, iter_node: ast.AST, iterable: Value, is_async: bool) -> None:
+    def on_iterate(self, w: ModelView, node: IterationSite, iter_node: ast.expr, iterable: Value,
+                   is_async: bool) -> None:
         if (isinstance(iterable, Obj) and iterable.flavour == "sync" and w.in_async_function
                 and "__anext__" in tables.ASYNC_MEMBERS.get(iterable.kind, {})):
             w.report(PMA404, iter_node,
@@ -376,7 +396,7 @@ class LifetimeFamily(Family):
                             f"server and blocks the event loop inside `async def`; use `AsyncMongoClient` and "
                             f"`async for`")
 
-    def on_attribute(self, w, node: ast.Attribute, base: Value, is_store: bool) -> None:
+    def on_attribute(self, w: ModelView, node: ast.Attribute, base: Value, is_store: bool) -> None:
         if is_store or not isinstance(base, Obj) or base.flavour != "sync" or not w.in_async_function:
             return
         twin = tables.ASYNC_MEMBERS.get(base.kind, {}).get(node.attr)
@@ -387,7 +407,7 @@ class LifetimeFamily(Family):
                             f"`await client.{node.attr}`")
 
     # ---------------------------------------------------------------- judged at the end
-    def on_module_end(self, w) -> None:
+    def on_module_end(self, w: ModelView) -> None:
         closure = _Closure()
         for node, target, args, _function in self._thread_sites:
             reached = self._handed_over(w, target, args, closure)
@@ -398,21 +418,21 @@ class LifetimeFamily(Family):
                                 f"event loop`); keep driver calls on the loop, or use "
                                 f"`asyncio.run_coroutine_threadsafe(coro, loop)` from the thread")
         for runs in self._runs.values():
-            seen: List[Tuple[object, Set[str], tuple]] = []
+            seen: List[Tuple[object, Set[str], BranchPath]] = []
             for node, loop, arg, path in runs:
-                reached = self._reached_by(w, arg, closure)
+                used = self._reached_by(w, arg, closure)
                 shared = sorted(name for other_loop, other, other_path in seen
                                 if other_loop is not loop and not _exclusive(path, other_path)
-                                for name in other & reached)
+                                for name in other & used)
                 if shared:
                     w.report(PMA402, node,
                              detail=f"`{shared[0]}` was already used by an earlier event loop in this function; a "
                                     f"new loop here fails with `RuntimeError: Cannot use AsyncMongoClient in different "
                                     f"event loop`; run everything in one `asyncio.run(main())`, creating and closing "
                                     f"the client inside it")
-                seen.append((loop, reached, path))
+                seen.append((loop, used, path))
 
-    def _handed_over(self, w, target: Value, args: List[ast.expr], closure: "_Closure") -> str:
+    def _handed_over(self, w: ModelView, target: Value, args: List[ast.expr], closure: "_Closure") -> str:
         if isinstance(target, Method) and target.owner.is_async:
             return f"a bound method of an async `{target.owner.kind}` (`.{target.name}`)"
         if isinstance(target, FuncRef):
@@ -431,7 +451,7 @@ class LifetimeFamily(Family):
                         return f"a lambda using `{sorted(reached)[0]}`"
         return ""
 
-    def _reached_by(self, w, arg: ast.expr, closure: "_Closure") -> Set[str]:
+    def _reached_by(self, w: ModelView, arg: ast.expr, closure: "_Closure") -> Set[str]:
         reached: Set[str] = set()
         for part in _expressions_in(arg):
             value = w.value_of(part)
@@ -450,14 +470,33 @@ class LifetimeFamily(Family):
 class RequestFamily(Family):
     """PMA403: a client made per loop iteration or per request instead of once per process."""
 
-    def on_call(self, w, node: ast.Call, func: Value) -> None:
+    def __init__(self) -> None:
+        # Per function being walked (module-level code first): how many loops over run-time data
+        # (or `while` loops) the walk is inside. A function walked on demand starts at zero.
+        self._loop_depths: List[int] = [0]
+
+    def on_function_start(self, w: ModelView, info: FunctionInfo) -> None:
+        self._loop_depths.append(0)
+
+    def on_function_end(self, w: ModelView, info: FunctionInfo) -> None:
+        self._loop_depths.pop()
+
+    def on_loop_start(self, w: ModelView, node: Loop) -> None:
+        if _repeats(node):
+            self._loop_depths[-1] += 1
+
+    def on_loop_end(self, w: ModelView, node: Loop) -> None:
+        if _repeats(node):
+            self._loop_depths[-1] -= 1
+
+    def on_call(self, w: ModelView, node: ast.Call, func: Value) -> None:
         if not _is_client_class(func):
             return
         statement = w.current_stmt
         if isinstance(statement, ast.Expr) and statement.value is node:
             return  # made and dropped (a constructor-validation test): it never opens a pool
         where = None
-        if w.loop_depth:
+        if self._loop_depths[-1]:
             where = "inside a loop body"
         elif w.current_function is not None and _is_request_handler(w.current_function.node):
             where = "inside a request handler"
@@ -499,7 +538,19 @@ def _text(node: ast.expr) -> str:
         return "argument"
 
 
-def _exclusive(a: tuple, b: tuple) -> bool:
+def _repeats(loop: Loop) -> bool:
+    """A `while`, or a `for` over run-time data: not a literal display or `range()` of literals,
+    which run a fixed number of times chosen in the code."""
+    if isinstance(loop, ast.While):
+        return True
+    iterable = loop.iter
+    if isinstance(iterable, (ast.List, ast.Tuple, ast.Set)):
+        return False
+    return not (isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.func.id == "range"
+                and all(isinstance(a, ast.Constant) for a in iterable.args))
+
+
+def _exclusive(a: BranchPath, b: BranchPath) -> bool:
     """Two branch paths that took different branches of the same `if`/`match` never both run."""
     for (stmt_a, index_a), (stmt_b, index_b) in zip(a, b):
         if stmt_a != stmt_b:

@@ -7,20 +7,24 @@ when it has ``__aenter__``.
 from __future__ import annotations
 
 import ast
-from typing import Dict, List
+from typing import TYPE_CHECKING, Dict, List, Optional
 
-from ..api import tables
-from ..diagnostics import Fix
-from ..semantic import kinds
-from ..semantic.model import ITERATING_BUILTINS
-from ..semantic.values import Obj, Pending
-from .registry import Family, Rule
+if TYPE_CHECKING:  # only in annotations: typing_extensions is not needed at run time
+    from typing_extensions import TypeGuard
+
+from ..api import kinds, tables
+from ..diagnostics import AsyncFor, AsyncWith, Fix, ListToList, NextToAnext, StopIterationToAsync
+from ..semantic.builtin_names import ITERATING_BUILTINS
+from ..semantic.events import IterationSite, TryStatement, UseContext, WithStatement
+from ..semantic.values import Obj, Pending, Value
+from ..semantic.view import ModelView
+from .registry import Family, FixAvailability, Rule
 
 
 PMA301 = Rule(
     code="PMA301",
     name="sync-iteration-over-async-cursor",
-    fix="unsafe",
+    fix_availability=FixAvailability.SOMETIMES,
     message="{detail}",
     markdown="""
 ## What it does
@@ -86,7 +90,7 @@ unknown, and unknown stays silent until the helper is listed here.
 PMA302 = Rule(
     code="PMA302",
     name="sync-with-on-async-object",
-    fix="safe",
+    fix_availability=FixAvailability.SOMETIMES,
     message="{detail}",
     markdown="""
 ## What it does
@@ -135,7 +139,8 @@ async def rename_user(user_id, name):
 ## Fix safety
 
 Inside `async def` the fix turns `with` into `async with` (and `with s.start_transaction()` into
-`async with await s.start_transaction()`). It is safe: the synchronous form always raises.
+`async with await s.start_transaction()`). It is safe: the synchronous form always raises. Outside
+`async def` there is no fix.
 
 ## Options
 
@@ -157,7 +162,7 @@ unknown, and unknown stays silent until the helper is listed here.
 PMA303 = Rule(
     code="PMA303",
     name="sync-next-on-async-cursor",
-    fix="unsafe",
+    fix_availability=FixAvailability.SOMETIMES,
     message="{detail}",
     markdown="""
 ## What it does
@@ -205,7 +210,9 @@ async def first_active_user():
 
 The fix rewrites `next(cursor)` as `await anext(cursor)` (Python 3.10+). It is unsafe: the end of
 the cursor is now `StopAsyncIteration`, which surrounding `except StopIteration` handlers do not
-catch.
+catch. Outside `async def` `next(cursor)` has no fix. An `except StopIteration` around
+`await cursor.next()` becomes `except StopAsyncIteration`, also unsafe: the handler, which never
+ran, now runs at the end of the cursor.
 
 ## Options
 
@@ -228,7 +235,7 @@ unknown, and unknown stays silent until the helper is listed here.
 PMA304 = Rule(
     code="PMA304",
     name="async-cursor-len-or-index",
-    fix="none",
+    fix_availability=FixAvailability.NONE,
     message="{detail}",
     markdown="""
 ## What it does
@@ -296,7 +303,7 @@ _ASYNC_CONTEXT_KINDS = frozenset(k for k, m in tables.ASYNC_MEMBERS.items() if "
 _INDEX_REFUSING = frozenset(k for k in kinds.CURSOR_KINDS if "__getitem__" in tables.ASYNC_MEMBERS.get(k, {}))
 
 
-def _async_iterable(value) -> bool:
+def _async_iterable(value: Value) -> TypeGuard[Obj]:
     return isinstance(value, Obj) and value.flavour != "sync" and value.kind in kinds.CURSOR_KINDS
 
 
@@ -314,23 +321,24 @@ class ProtocolFamily(Family):
         self._try_frames: List[Dict[str, List[ast.AST]]] = []
 
     # ---------------------------------------------------------------- PMA301
-    def on_iterate(self, w, node: ast.AST, iter_node: ast.AST, iterable, is_async: bool) -> None:
+    def on_iterate(self, w: ModelView, node: IterationSite, iter_node: ast.expr, iterable: Value,
+                   is_async: bool) -> None:
         if is_async or not _async_iterable(iterable):
             return
         how = {ast.YieldFrom: "`yield from`", ast.Starred: "`*` unpacking"}.get(type(node), "`for`")
         self._sync_iteration(w, iter_node, iterable, how, fixable=isinstance(node, (ast.For, ast.comprehension)))
 
-    def _sync_iteration(self, w, iter_node: ast.AST, obj: Obj, how: str, fixable: bool) -> None:
+    def _sync_iteration(self, w: ModelView, iter_node: ast.AST, obj: Obj, how: str, fixable: bool) -> None:
         if _silent_iteration(obj):
             effect = "iterates zero times, silently (no error, no query)"
         else:
             effect = f"fails with `TypeError: '{_class(obj)}' object is not iterable`"
-        fix = Fix("async-for", safe=False) if fixable and w.in_async_function else None
+        fix = Fix.unsafe_edit(AsyncFor()) if fixable and w.in_async_function else None
         w.report(PMA301, iter_node, fix=fix,
                  detail=f"sync {how} over an `{_class(obj)}` {effect}; use `async for` "
                         f"or `await cursor.to_list(None)`")
 
-    def on_call(self, w, node: ast.Call, func) -> None:
+    def on_call(self, w: ModelView, node: ast.Call, func: Value) -> None:
         builtin = w.is_builtin_call(node, func)
         if builtin is None:
             return
@@ -339,7 +347,9 @@ class ProtocolFamily(Family):
             for arg in args:
                 value = w.value_of(arg)
                 if _async_iterable(value):
-                    fix = Fix("list-to-list", safe=False) if builtin == "list" and w.in_async_function else None
+                    # A change stream has no to_list(): the fixer says so instead of fixing.
+                    to_list = ListToList(change_stream=value.kind == "change_stream")
+                    fix = Fix.unsafe_edit(to_list) if builtin == "list" and w.in_async_function else None
                     if _silent_iteration(value):
                         effect = "returns nothing, silently (no error, no query)"
                     else:
@@ -347,47 +357,45 @@ class ProtocolFamily(Family):
                     w.report(PMA301, arg, fix=fix,
                              detail=f"`{builtin}()` iterates an `{_class(value)}` synchronously and {effect}; "
                                     f"use `await cursor.to_list(None)` or `async for`")
-        elif builtin == "next" and node.args and _async_iterable(w.value_of(node.args[0])):
-            obj = w.value_of(node.args[0])
-            w.report(PMA303, node, fix=Fix("anext", safe=False) if w.in_async_function else None,
+        elif builtin == "next" and node.args and _async_iterable(obj := w.value_of(node.args[0])):
+            w.report(PMA303, node, fix=Fix.unsafe_edit(NextToAnext()) if w.in_async_function else None,
                      detail=f"`next()` on an `{_class(obj)}` fails with `TypeError: '{_class(obj)}' object is not "
                             f"an iterator`; use `await anext(cursor)` (or `await cursor.next()`)")
-        elif builtin == "len" and node.args and _async_iterable(w.value_of(node.args[0])):
-            obj = w.value_of(node.args[0])
+        elif builtin == "len" and node.args and _async_iterable(obj := w.value_of(node.args[0])):
             w.report(PMA304, node,
                      detail=f"`len()` of an `{_class(obj)}` fails with `TypeError: object of type '{_class(obj)}' "
                             f"has no len()`; count with `await coll.count_documents(filter)` or `len(await "
                             f"cursor.to_list(None))`")
 
-    def on_compare(self, w, node: ast.Compare, left, rights) -> None:
+    def on_compare(self, w: ModelView, node: ast.Compare, left: Value, rights: List[Value]) -> None:
         for op, right, operand in zip(node.ops, rights, node.comparators):
             if isinstance(op, (ast.In, ast.NotIn)) and _async_iterable(right):
                 self._sync_iteration(w, operand, right, "`in`", fixable=False)
 
     # ---------------------------------------------------------------- PMA302
-    def on_with(self, w, node: ast.AST, item: ast.withitem, value, is_async: bool) -> None:
+    def on_with(self, w: ModelView, node: WithStatement, item: ast.withitem, value: Value, is_async: bool) -> None:
         if is_async:
             return
         expr = item.context_expr
         if isinstance(value, Pending) and value.member == "start_transaction":
-            value.reported = True  # type: ignore[attr-defined]
-            w.report(PMA302, expr, fix=Fix("async-with", safe=True) if w.in_async_function else None,
+            value.reported = True
+            w.report(PMA302, expr, fix=Fix.safe_edit(AsyncWith()) if w.in_async_function else None,
                      detail="sync `with` on `start_transaction()`: under PyMongo Async it is a coroutine that returns "
                             "an async context manager; write `async with await session.start_transaction():`")
             return
         if isinstance(value, Obj) and value.flavour != "sync" and value.kind in _ASYNC_CONTEXT_KINDS:
-            w.report(PMA302, expr, fix=Fix("async-with", safe=True) if w.in_async_function else None,
+            w.report(PMA302, expr, fix=Fix.safe_edit(AsyncWith()) if w.in_async_function else None,
                      detail=f"sync `with` on an `{_class(value)}` fails with `TypeError: '{_class(value)}' object does "
                             f"not support the context manager protocol`; use `async with`")
 
     # ---------------------------------------------------------------- PMA304
-    def on_subscript(self, w, node: ast.Subscript, base, is_store: bool) -> None:
+    def on_subscript(self, w: ModelView, node: ast.Subscript, base: Value, is_store: bool) -> None:
         if isinstance(base, Obj) and base.flavour != "sync" and base.kind in _INDEX_REFUSING:
             w.report(PMA304, node,
                      detail=f"indexing an `{_class(base)}` fails with `IndexError: {_class(base)} does not support "
                             f"indexing`; use `.skip(n).limit(1)` or `(await cursor.to_list(None))[n]`")
 
-    def on_attribute(self, w, node: ast.Attribute, base, is_store: bool) -> None:
+    def on_attribute(self, w: ModelView, node: ast.Attribute, base: Value, is_store: bool) -> None:
         if (node.attr == "count" and _async_iterable(base) and not is_store
                 and kinds.member(base, "count") is None and isinstance(w.parent_of(node), ast.Call)):
             w.report(PMA304, node,
@@ -395,29 +403,29 @@ class ProtocolFamily(Family):
                             f"`await coll.count_documents(filter)`")
 
     # ---------------------------------------------------------------- PMA303 (StopIteration)
-    def on_try_start(self, w, node: ast.AST) -> None:
+    def on_try_start(self, w: ModelView, node: TryStatement) -> None:
         self._try_frames.append({"next": []})
 
-    def on_pending_use(self, w, pending: Pending, context: str, node: ast.AST) -> None:
+    def on_pending_use(self, w: ModelView, pending: Pending, context: UseContext, node: ast.AST) -> None:
         if (context == "await" and pending.member in ("next", "__anext__") and self._try_frames
                 and pending.owner.kind in kinds.CURSOR_KINDS):
             self._try_frames[-1]["next"].append(node)
 
-    def on_try_end(self, w, node: ast.AST) -> None:
+    def on_try_end(self, w: ModelView, node: TryStatement) -> None:
         frame = self._try_frames.pop() if self._try_frames else {"next": []}
         if not frame["next"]:
             return
         if self._try_frames:  # an outer try's handlers also see these awaits
             self._try_frames[-1]["next"].extend(frame["next"])
-        for handler in node.handlers:  # type: ignore[attr-defined]
+        for handler in node.handlers:
             for name_node in _caught_names(handler.type):
-                if name_node.id == "StopIteration" and not w.scope.is_bound("StopIteration"):
-                    w.report(PMA303, name_node, fix=Fix("stop-async-iteration", safe=False),
+                if name_node.id == "StopIteration" and not w.is_bound("StopIteration"):
+                    w.report(PMA303, name_node, fix=Fix.unsafe_edit(StopIterationToAsync()),
                              detail="`await cursor.next()` raises `StopAsyncIteration`, not `StopIteration`, at the "
                                     "end: this handler never runs; catch `StopAsyncIteration`")
 
 
-def _caught_names(expr) -> List[ast.Name]:
+def _caught_names(expr: Optional[ast.expr]) -> List[ast.Name]:
     if isinstance(expr, ast.Name):
         return [expr]
     if isinstance(expr, ast.Tuple):

@@ -1,15 +1,16 @@
 """The rule registry: every rule and every rule family, discovered from the ``rules`` package.
 
 A rule is defined once, in the module whose family reports it: a module-level ``Rule`` (code,
-name, message template, fix, and its documentation as Markdown in ruff's sections). A family is a
-``Family`` subclass in such a module; the model calls its ``on_<event>`` methods. Nothing lists
-the rules or the families: importing every module of the package finds them.
+name, message template, fix availability, and its documentation as Markdown in ruff's sections).
+A family is a ``Family`` subclass in such a module; the model calls its ``on_<event>`` methods.
+Nothing lists the rules or the families: importing every module of the package finds them.
 
 Everything user-facing about a rule (flake8 message, `explain`, `rules`, docs/rules/*.md, the
 README table, SARIF metadata) is rendered from these entries, so they never disagree.
 """
 from __future__ import annotations
 
+import enum
 import importlib
 import pkgutil
 from dataclasses import dataclass, field
@@ -33,12 +34,24 @@ class Docs:
     references: Tuple[Tuple[str, str], ...] = ()  # (title, url)
 
 
+class FixAvailability(enum.Enum):
+    """Whether the rule's findings come with a fix (ruff's FixAvailability).
+
+    Whether a fix applies by default (safe) or only with ``--unsafe-fixes`` is not the rule's: each
+    emitted fix says it (``Fix.safe``), as the same rule may be safe in one context and not another.
+    """
+
+    ALWAYS = "always"  # every finding has a fix
+    SOMETIMES = "sometimes"  # some findings have one (inside `async def`, for one form of the pattern...)
+    NONE = "none"  # no finding has one
+
+
 @dataclass(frozen=True)
 class Rule:
     code: str
     name: str  # kebab-case, names the bad pattern
     message: str  # str.format template; fields are supplied by the rule's check
-    fix: str  # "safe", "unsafe", "sometimes" (safe in some contexts, unsafe in others) or "none"
+    fix_availability: FixAvailability
     markdown: str = ""  # the documentation: ruff's sections, see ``parse_docs``
     docs: Docs = field(init=False, repr=False, compare=False)
 

@@ -5,9 +5,12 @@ scopes are invisible to the functions nested in them, as in Python.
 """
 from __future__ import annotations
 
-from typing import Dict, Optional, Set
+from typing import Dict, Literal, Optional, Set
 
 from .values import ClassInfo, FunctionInfo, Value
+
+# A lambda body is a "function" scope without a FunctionInfo.
+ScopeKind = Literal["module", "class", "function", "comprehension"]
 
 
 class Scope:
@@ -15,12 +18,12 @@ class Scope:
 
     def __init__(
         self,
-        kind: str,
+        kind: ScopeKind,
         parent: Optional["Scope"],
         cls: Optional[ClassInfo] = None,
         func: Optional[FunctionInfo] = None,
     ) -> None:
-        self.kind = kind  # "module", "class", "function", "comprehension"
+        self.kind = kind
         self.env: Dict[str, Value] = {}
         # Set once, here, to a scope that already exists: the parent chains have no cycles, so
         # every walk up them ends at the module.

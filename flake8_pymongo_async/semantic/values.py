@@ -1,18 +1,25 @@
 """What the model knows about an expression's value. ``None`` everywhere means "unknown".
 
-Driver objects are ``Obj(flavour, kind)``: flavour is "async" (PyMongo Async), "motor" (judged as
-its PyMongo Async counterpart) or "sync" (PyMongo); kind is one of ``api.tables.OBJECT_KINDS``.
+Driver objects are ``Obj(flavour, kind)``: the ``Flavour`` says which driver made it; kind is one
+of ``api.tables.OBJECT_KINDS``.
 """
 from __future__ import annotations
 
 import ast
-from typing import Dict, List, NamedTuple, Optional, Set, Union
+from typing import TYPE_CHECKING, Dict, List, Literal, NamedTuple, Optional, Set, Union
+
+if TYPE_CHECKING:
+    from .scope import Scope
+
+# "async": PyMongo Async; "motor": Motor, judged as its PyMongo Async counterpart; "sync": PyMongo.
+Flavour = Literal["async", "motor", "sync"]
+FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 
 
 class Obj(NamedTuple):
     """An instance of a driver class."""
 
-    flavour: str
+    flavour: Flavour
     kind: str
 
     @property
@@ -23,7 +30,7 @@ class Obj(NamedTuple):
 class ClassRef(NamedTuple):
     """A driver class itself (imported name, attribute of a module, or a generic alias of one)."""
 
-    flavour: str
+    flavour: Flavour
     kind: str
 
 
@@ -81,7 +88,7 @@ class FunctionInfo:
     __slots__ = ("node", "parent_scope", "cls", "walked", "walking", "returns", "is_property", "is_generator",
                  "reaches", "calls")
 
-    def __init__(self, node: ast.AST, parent_scope: "object", cls: Optional["ClassInfo"]) -> None:
+    def __init__(self, node: FunctionNode, parent_scope: "Scope", cls: Optional["ClassInfo"]) -> None:
         self.node = node
         self.parent_scope = parent_scope
         self.cls = cls
@@ -136,6 +143,15 @@ class EventLoop:
         self.new = new
 
 
+class Awaitable:
+    """The coroutine of a module-level `async def` call: awaiting it gives ``result``."""
+
+    __slots__ = ("result",)
+
+    def __init__(self, result: "Value") -> None:
+        self.result = result
+
+
 class Conflict(NamedTuple):
     """A name bound to different values on different paths: treated as unknown."""
 
@@ -146,7 +162,8 @@ EXECUTOR = Special("executor")  # a concurrent.futures thread or process pool
 TRUE = Special("True")
 FALSE = Special("False")
 
-Value = Union[Obj, ClassRef, Module, Special, Method, ListOf, Pending, FuncRef, UserClass, Instance, Conflict, None]
+Value = Union[Obj, ClassRef, Module, Special, Method, ListOf, Pending, FuncRef, UserClass, Instance, EventLoop,
+              Awaitable, Conflict, None]
 
 
 def merge(a: "Value", b: "Value") -> "Value":
@@ -155,7 +172,7 @@ def merge(a: "Value", b: "Value") -> "Value":
         return a
     # A Motor object and a PyMongo Async object of the same kind (a compatibility import in
     # `try`/`except ImportError`) are judged alike: keep the PyMongo Async one.
-    if type(a) is type(b) and isinstance(a, (Obj, ClassRef)) and a.kind == b.kind:  # type: ignore[union-attr]
-        if {a.flavour, b.flavour} == {"motor", "async"}:  # type: ignore[union-attr]
-            return a if a.flavour == "async" else b  # type: ignore[union-attr]
+    if isinstance(a, (Obj, ClassRef)) and isinstance(b, type(a)) and a.kind == b.kind:
+        if {a.flavour, b.flavour} == {"motor", "async"}:
+            return a if a.flavour == "async" else b
     return CONFLICT

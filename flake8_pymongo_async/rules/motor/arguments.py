@@ -4,14 +4,15 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
-from ...diagnostics import Fix
-from ...semantic.values import ClassRef, Method
-from ..registry import Family, Rule
+from ...diagnostics import Applicability, Fix, RemoveKeyword, RenameKeyword, ToListNone
+from ...semantic.values import ClassRef, Method, Value
+from ...semantic.view import ModelView
+from ..registry import Family, FixAvailability, Rule
 
 PMA102 = Rule(
     code="PMA102",
     name="io-loop-argument",
-    fix="sometimes",
+    fix_availability=FixAvailability.ALWAYS,
     message=(
         "`io_loop=` passed to {callee}: PyMongo Async raises `{error}`; "
         "remove it (PyMongo Async uses the running event loop)"
@@ -80,7 +81,7 @@ evaluating it, and the fix is unsafe.
 PMA106 = Rule(
     code="PMA106",
     name="to-list-zero-length",
-    fix="safe",
+    fix_availability=FixAvailability.ALWAYS,
     message=(
         "`to_list({arg})` raises `ValueError: to_list() length must be greater than 0` under PyMongo Async "
         "(Motor returned `[]`); use `to_list(None)` for every document"
@@ -151,7 +152,7 @@ unknown, and unknown stays silent until the helper is listed here.
 PMA107 = Rule(
     code="PMA107",
     name="connect-argument",
-    fix="sometimes",
+    fix_availability=FixAvailability.ALWAYS,
     message=(
         "`connect=` is accepted and ignored by `AsyncMongoClient`; remove it and "
         "`await client.aconnect()` to connect eagerly"
@@ -209,7 +210,7 @@ client.aconnect()` where the application starts if it must connect early.
 PMA111 = Rule(
     code="PMA111",
     name="gridfs-bucket-collection-argument",
-    fix="safe",
+    fix_availability=FixAvailability.ALWAYS,
     message="`collection=` was removed from the GridFS bucket constructor (`TypeError`); use `bucket_name=`",
     markdown="""
 ## What it does
@@ -262,7 +263,7 @@ The fix renames the keyword to `bucket_name=`. It is safe: the original call alw
 
 class MotorArgumentFamily(Family):
     # ---------------------------------------------------------------- constructors
-    def on_call(self, w, node: ast.Call, func) -> None:
+    def on_call(self, w: ModelView, node: ast.Call, func: Value) -> None:
         if isinstance(func, ClassRef):
             if func.flavour != "sync":
                 self._constructor(w, node, func)
@@ -270,7 +271,7 @@ class MotorArgumentFamily(Family):
         if isinstance(func, Method) and func.name == "to_list" and func.owner.flavour != "sync":
             self._to_list(w, node, func)
 
-    def _constructor(self, w, node: ast.Call, cls: ClassRef) -> None:
+    def _constructor(self, w: ModelView, node: ast.Call, cls: ClassRef) -> None:
         for keyword in node.keywords:
             if keyword.arg == "io_loop" and cls.kind in ("client", "client_encryption"):
                 error = ("ConfigurationError: Unknown option: io_loop" if cls.kind == "client" else
@@ -283,9 +284,9 @@ class MotorArgumentFamily(Family):
                 w.report(PMA107, keyword, fix=_remove_keyword_fix(keyword, "connect"))
             elif keyword.arg == "collection" and cls.kind == "gridfs_bucket":
                 w.report(PMA111, keyword,
-                         fix=Fix("rename-keyword", safe=True, data=("collection", "bucket_name")))
+                         fix=Fix.safe_edit(RenameKeyword("collection", "bucket_name")))
 
-    def _to_list(self, w, node: ast.Call, method: Method) -> None:
+    def _to_list(self, w: ModelView, node: ast.Call, method: Method) -> None:
         arg: Optional[ast.expr] = node.args[0] if node.args else None
         shown = "{}"
         for keyword in node.keywords:
@@ -293,13 +294,14 @@ class MotorArgumentFamily(Family):
                 arg, shown = keyword.value, "length={}"
         number = _int_literal(arg)
         if number is not None and number <= 0:
-            w.report(PMA106, node, fix=Fix("to-list-none", safe=True), arg=shown.format(number))
+            w.report(PMA106, node, fix=Fix.safe_edit(ToListNone()), arg=shown.format(number))
 
 
 def _remove_keyword_fix(keyword: ast.keyword, name: str) -> Fix:
     # Removing the argument also removes evaluating its value: safe only when that does nothing
     # (`io_loop=start_loop()` would no longer start the loop).
-    return Fix("remove-keyword", safe=has_no_side_effects(keyword.value), data=(name,))
+    safe = has_no_side_effects(keyword.value)
+    return Fix(RemoveKeyword(name), Applicability.SAFE if safe else Applicability.UNSAFE)
 
 
 # Nodes whose evaluation runs no user code worth keeping: literals, names, attribute chains,

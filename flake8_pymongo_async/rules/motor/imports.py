@@ -3,16 +3,17 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import List, Optional
+from typing import List, Optional, Union
 
 from ...api import tables
-from ...diagnostics import Fix
-from ..registry import Family, Rule
+from ...diagnostics import Fix, ImportFrom, MotorImport, NoCounterpart
+from ...semantic.view import ModelView, Site
+from ..registry import Family, FixAvailability, Rule
 
 PMA101 = Rule(
     code="PMA101",
     name="motor-import",
-    fix="sometimes",
+    fix_availability=FixAvailability.SOMETIMES,
     message="{detail}",
     markdown="""
 ## What it does
@@ -67,7 +68,7 @@ counterpart.
 PMA110 = Rule(
     code="PMA110",
     name="nonexistent-async-import",
-    fix="safe",
+    fix_availability=FixAvailability.ALWAYS,
     message="`{module}` does not define `{name}` (`ImportError`); import it from `{home}`",
     markdown="""
 ## What it does
@@ -121,7 +122,7 @@ fails.
 
 
 class MotorImportFamily(Family):
-    def on_import(self, w, node: ast.AST) -> None:
+    def on_import(self, w: ModelView, node: Union[ast.Import, ast.ImportFrom]) -> None:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if _is_motor(alias.name):
@@ -132,18 +133,18 @@ class MotorImportFamily(Family):
             elif node.module in tables.SCANNED_MODULES:
                 self._check_async_names(w, node)
 
-    def _motor_module_import(self, w, node: ast.Import, module: str, asname: Optional[str]) -> None:
+    def _motor_module_import(self, w: ModelView, node: ast.Import, module: str, asname: Optional[str]) -> None:
         target = tables.MOTOR_MODULES.get(module)
         if target is None:
-            w.report(PMA101, node, detail=_no_counterpart(module))
+            w.report(PMA101, node, unfixable=NoCounterpart(module), detail=_no_counterpart(module))
             return
         w.report(
-            PMA101, node, fix=Fix("motor-import", safe=True),
+            PMA101, node, fix=Fix.safe_edit(MotorImport()),
             detail=f"`import {module}`: Motor is deprecated (end of life 14 May 2026); import `{target}` and use "
                    f"its PyMongo Async names (`AsyncIOMotorClient` becomes `pymongo.AsyncMongoClient`)",
         )
 
-    def _motor_from_import(self, w, node: ast.ImportFrom) -> None:
+    def _motor_from_import(self, w: ModelView, node: ast.ImportFrom) -> None:
         module = node.module or ""
         replacements: List[str] = []
         missing: List[str] = []
@@ -164,17 +165,19 @@ class MotorImportFamily(Family):
             else:
                 missing.append(alias.name)
         if missing and not replacements and tables.MOTOR_MODULES.get(module, "") is None:
-            w.report(PMA101, node, detail=_no_counterpart(module))
+            w.report(PMA101, node, unfixable=NoCounterpart(module), detail=_no_counterpart(module))
             return
         detail = f"`from {module} import ...`: Motor is deprecated (end of life 14 May 2026)"
         if replacements:
             detail += "; use " + ", ".join(dict.fromkeys(replacements))
         if missing:
             detail += "; no PyMongo Async counterpart for " + ", ".join(f"`{m}`" for m in missing)
-        fix = Fix("motor-import", safe=True) if not missing else None
-        w.report(PMA101, node, fix=fix, detail=detail)
+        if missing:
+            w.report(PMA101, node, unfixable=NoCounterpart(module, tuple(missing)), detail=detail)
+        else:
+            w.report(PMA101, node, fix=Fix.safe_edit(MotorImport()), detail=detail)
 
-    def _check_async_names(self, w, node: ast.ImportFrom) -> None:
+    def _check_async_names(self, w: ModelView, node: ast.ImportFrom) -> None:
         for alias in node.names:
             homes = tables.ASYNC_NAME_HOMES.get(alias.name)
             # Fire only on a real ImportError: modules that merely import the name (AsyncCollection
@@ -183,7 +186,7 @@ class MotorImportFamily(Family):
                 home = homes[0]
                 w.report(
                     PMA110, _alias_location(w, node, alias),
-                    fix=Fix("import-from", safe=True, data=(alias.name, home)),
+                    fix=Fix.safe_edit(ImportFrom(alias.name, home)),
                     module=node.module, name=alias.name, home=home,
                 )
 
@@ -195,7 +198,7 @@ class _Location:
         self.lineno, self.col_offset, self.end_lineno, self.end_col_offset = line, col, line, end_col
 
 
-def _alias_location(w, node: ast.ImportFrom, alias: ast.alias):
+def _alias_location(w: ModelView, node: ast.ImportFrom, alias: ast.alias) -> Site:
     if getattr(alias, "lineno", None) is not None:  # Python 3.10+
         return alias
     # Python 3.9: find the name in the statement's lines, after the `import` keyword.

@@ -8,14 +8,15 @@ from __future__ import annotations
 import ast
 from typing import Dict
 
-from ...semantic import kinds
-from ...semantic.values import Obj
-from ..registry import Family, Rule
+from ...api import kinds
+from ...semantic.values import Obj, Value
+from ...semantic.view import ModelView
+from ..registry import Family, FixAvailability, Rule
 
 PMA103 = Rule(
     code="PMA103",
     name="motor-io-loop-accessor",
-    fix="none",
+    fix_availability=FixAvailability.NONE,
     message="`{attr}` does not exist on PyMongo Async objects{silent}; use `asyncio.get_running_loop()`",
     markdown="""
 ## What it does
@@ -87,7 +88,7 @@ unknown, and unknown stays silent until the helper is listed here.
 PMA104 = Rule(
     code="PMA104",
     name="motor-cursor-each",
-    fix="none",
+    fix_availability=FixAvailability.NONE,
     message=(
         "`cursor.each()` was removed: `AttributeError: ... object has no attribute 'each'`; "
         "iterate with `async for doc in cursor:` or `await cursor.to_list(None)`"
@@ -161,7 +162,7 @@ unknown, and unknown stays silent until the helper is listed here.
 PMA105 = Rule(
     code="PMA105",
     name="motor-stream-to-handler",
-    fix="none",
+    fix_availability=FixAvailability.NONE,
     message=(
         "`stream_to_handler()` was removed from GridFS files; write the chunks yourself: "
         "`while chunk := await grid_out.readchunk(): ...`"
@@ -229,7 +230,7 @@ There is no fix: the loop that writes the chunks depends on the web framework.
 PMA108 = Rule(
     code="PMA108",
     name="motor-fetch-next",
-    fix="none",
+    fix_availability=FixAvailability.NONE,
     message=(
         "`{attr}` was removed: `AttributeError: ... object has no attribute '{name}'`; "
         "use `async for doc in cursor:`"
@@ -300,7 +301,7 @@ unknown, and unknown stays silent until the helper is listed here.
 PMA109 = Rule(
     code="PMA109",
     name="motor-delegate-access",
-    fix="none",
+    fix_availability=FixAvailability.NONE,
     message="`{attr}` is Motor-only{silent}; use the PyMongo Async object itself",
     markdown="""
 ## What it does
@@ -382,7 +383,7 @@ _NAVIGABLE = ("client", "database", "collection")
 
 class MotorRemovedMemberFamily(Family):
     # ---------------------------------------------------------------- removed members
-    def on_attribute(self, w, node: ast.Attribute, base, is_store: bool) -> None:
+    def on_attribute(self, w: ModelView, node: ast.Attribute, base: Value, is_store: bool) -> None:
         rule = _REMOVED_MEMBER_RULES.get(node.attr)
         if rule is None or not isinstance(base, Obj) or base.flavour == "sync":
             return
@@ -393,14 +394,15 @@ class MotorRemovedMemberFamily(Family):
         if rule is PMA108:
             fields = {"attr": f".{node.attr}", "name": node.attr}
         elif rule in (PMA103, PMA109):
-            suffix = "()" if isinstance(w.parent_of(node), ast.Call) and w.parent_of(node).func is node else ""
+            parent = w.parent_of(node)
+            suffix = "()" if isinstance(parent, ast.Call) and parent.func is node else ""
             fields = {
                 "attr": f".{node.attr}{suffix}",
                 "silent": (f": on an `Async{_class_word(base.kind)}` it silently returns a sub-"
                            f"{'database' if base.kind == 'client' else 'collection'} named {node.attr!r}"
                            if silent else ""),
             }
-        w.report(rule, node, **fields)
+        w.report(rule, node, None, None, **fields)
 
 
 def _motor_had_it(obj: Obj, name: str) -> bool:

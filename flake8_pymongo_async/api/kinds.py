@@ -1,15 +1,26 @@
 """Questions about driver objects, answered from the generated API tables (never from name lists).
 
 A Motor object is judged as its PyMongo Async counterpart; a sync PyMongo object by the sync tables.
+What a name denotes as a value of the semantic model is ``semantic.resolve``'s business.
 """
 from __future__ import annotations
 
-from typing import Dict, FrozenSet, Optional, Tuple
+from typing import Dict, FrozenSet, Optional, Protocol, Tuple
 
-from ..api import tables
-from .values import ClassRef, Module, Obj, Special, Value
+from . import tables
 
 Member = Tuple[str, Optional[str]]  # (how, returns-kind)
+
+
+class DriverObject(Protocol):
+    """Anything that says which driver made an object and of which kind it is."""
+
+    @property
+    def flavour(self) -> str: ...
+
+    @property
+    def kind(self) -> str: ...
+
 
 # Kinds that are iterated with `async for` and hold documents (or GridFS files).
 CURSOR_KINDS: FrozenSet[str] = frozenset(
@@ -33,7 +44,7 @@ KNOWN_FUNCTIONS = frozenset({
 
 # Every dotted prefix of a module that defines a driver class, so `import pymongo.asynchronous`
 # and `pymongo.asynchronous.collection.AsyncCollection` resolve step by step.
-_DRIVER_MODULES: FrozenSet[str] = frozenset(
+DRIVER_MODULES: FrozenSet[str] = frozenset(
     ".".join(parts[:i])
     for name in tables.CLASS_NAMES
     for parts in [name.split(".")[:-1]]
@@ -41,16 +52,12 @@ _DRIVER_MODULES: FrozenSet[str] = frozenset(
 ) | frozenset(tables.MOTOR_MODULES)
 
 # Modules whose attributes the model understands beyond driver classes.
-_TYPING_MODULES = frozenset({"typing", "typing_extensions"})
+TYPING_MODULES = frozenset({"typing", "typing_extensions"})
 TYPING_FORMS = frozenset({"Optional", "Union", "Annotated", "cast", "Final", "ClassVar", "TYPE_CHECKING"})
 OTHER_MODULES = frozenset({"asyncio", "threading", "concurrent", "concurrent.futures", "functools"})
 
 
-def is_driver_module(name: str) -> bool:
-    return name in _DRIVER_MODULES
-
-
-def member(obj: Obj, name: str) -> Optional[Member]:
+def member(obj: DriverObject, name: str) -> Optional[Member]:
     table = tables.SYNC_MEMBERS if obj.flavour == "sync" else tables.ASYNC_MEMBERS
     return table.get(obj.kind, {}).get(name)
 
@@ -59,34 +66,8 @@ def motor_member(kind: str, name: str) -> Optional[str]:
     return tables.MOTOR_MEMBERS.get(kind, {}).get(name)
 
 
-def is_motor_only(obj: Obj, name: str) -> bool:
+def is_motor_only(obj: DriverObject, name: str) -> bool:
     """A member Motor had on this kind of object that PyMongo Async does not have."""
     if obj.flavour == "sync":
         return False
     return motor_member(obj.kind, name) is not None and name not in tables.ASYNC_MEMBERS.get(obj.kind, {})
-
-
-def resolve_dotted(dotted: str) -> Value:
-    """What `module.attr` (or an imported `from module import attr`) denotes."""
-    found = tables.CLASS_NAMES.get(dotted)
-    if found is not None:
-        return ClassRef(found[0], found[1])
-    if dotted in _DRIVER_MODULES or dotted in OTHER_MODULES:
-        return Module(dotted)
-    if dotted in KNOWN_FUNCTIONS:
-        return Special(dotted)
-    module, _, attr = dotted.rpartition(".")
-    if module in _TYPING_MODULES and attr in TYPING_FORMS:
-        return Special(attr)
-    return None
-
-
-def resolve_import(module: str) -> Value:
-    if module in _TYPING_MODULES:
-        return Module(module)
-    return resolve_dotted(module)
-
-
-def item_of(obj: Obj) -> Value:
-    kind = ITEM_KIND.get(obj.kind)
-    return Obj(obj.flavour, kind) if kind else None

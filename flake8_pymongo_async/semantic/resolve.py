@@ -1,0 +1,34 @@
+"""What an imported or dotted name denotes as a value of the semantic model."""
+from __future__ import annotations
+
+from typing import cast
+
+from ..api import kinds, tables
+from .values import ClassRef, Flavour, Module, Obj, Special, Value
+
+
+def resolve_dotted(dotted: str) -> Value:
+    """What `module.attr` (or an imported `from module import attr`) denotes."""
+    found = tables.CLASS_NAMES.get(dotted)
+    if found is not None:
+        # The generator writes only the three flavour words into CLASS_NAMES.
+        return ClassRef(cast(Flavour, found[0]), found[1])
+    if dotted in kinds.DRIVER_MODULES or dotted in kinds.OTHER_MODULES:
+        return Module(dotted)
+    if dotted in kinds.KNOWN_FUNCTIONS:
+        return Special(dotted)
+    module, _, attr = dotted.rpartition(".")
+    if module in kinds.TYPING_MODULES and attr in kinds.TYPING_FORMS:
+        return Special(attr)
+    return None
+
+
+def resolve_import(module: str) -> Value:
+    if module in kinds.TYPING_MODULES:
+        return Module(module)
+    return resolve_dotted(module)
+
+
+def item_of(obj: Obj) -> Value:
+    kind = kinds.ITEM_KIND.get(obj.kind)
+    return Obj(obj.flavour, kind) if kind else None
