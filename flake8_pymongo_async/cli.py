@@ -7,20 +7,19 @@ dispatches, and turns anything unexpected into a one-line internal error (exit 3
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import sys
 from dataclasses import dataclass
+from types import ModuleType
 from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence
 
 from . import __version__, exit_codes
-from .fix import command as fix_command
-from .report import command as report_command
+from .plumbing import PROG
 
 if TYPE_CHECKING:
     from .rules.registry import Rule
-
-PROG = "flake8-pymongo-async"
 
 
 @dataclass(frozen=True)
@@ -81,21 +80,19 @@ def _run_rules(args: argparse.Namespace) -> int:
     return exit_codes.OK
 
 
-# --- check, explain ----------------------------------------------------------------------------
-# Their code lives in commands/ (the engine is shared with other commands); imported lazily so
-# that a broken import is an internal error reported by ``main``, never a traceback.
+# --- check, fix, report, explain ---------------------------------------------------------------
+# Their code lives in commands/; imported when the parser is built, inside ``main``, so that a
+# broken import is an internal error reported by ``main``, never a traceback.
 
 
-def _configure_check(parser: argparse.ArgumentParser) -> None:
-    from .commands import check
-
-    check.configure(parser)
+def _command_module(name: str) -> ModuleType:
+    return importlib.import_module(f"{__package__}.commands.{name}")
 
 
-def _run_check(args: argparse.Namespace) -> int:
-    from .commands import check
-
-    return check.run(args)
+def _lazy(name: str, help: str) -> Command:
+    """The command of ``commands/<name>.py``, whose ``configure`` and ``run`` load when called."""
+    return Command(help=help, configure=lambda parser: _command_module(name).configure(parser),
+                   run=lambda args: int(_command_module(name).run(args)))
 
 
 def _configure_explain(parser: argparse.ArgumentParser) -> None:
@@ -113,15 +110,13 @@ def _run_explain(args: argparse.Namespace) -> int:
 # --- dispatch ----------------------------------------------------------------------------------
 
 COMMANDS: Dict[str, Command] = {
-    "check": Command(help="check files as `flake8 --select=PMA` does, without flake8 (text, json, sarif, "
-                          "github)", configure=_configure_check, run=_run_check),
+    "check": _lazy("check", help="check files as `flake8 --select=PMA` does, without flake8 (text, json, sarif, "
+                                 "github)"),
     "explain": Command(help="explain a rule: what it reports, why, the fix, references",
                        configure=_configure_explain, run=_run_explain),
-    "fix": Command(help="apply the fixes: safe ones by default, --unsafe-fixes for the rest; --diff to preview",
-                   configure=fix_command.configure, run=fix_command.run),
-    "report": Command(help="the migration picture of a codebase: findings per rule and file, what the fixer "
-                           "does, what needs a person (markdown, json, html)",
-                      configure=report_command.configure, run=report_command.run),
+    "fix": _lazy("fix", help="apply the fixes: safe ones by default, --unsafe-fixes for the rest; --diff to preview"),
+    "report": _lazy("report", help="the migration picture of a codebase: findings per rule and file, what the fixer "
+                                   "does, what needs a person (markdown, json, html)"),
     "rules": Command(help="list every rule (code, name, fix availability, summary)",
                      configure=_configure_rules, run=_run_rules),
 }
@@ -151,15 +146,13 @@ def _main(argv: Optional[Sequence[str]]) -> int:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    from .processes import Terminated, handle_interrupts
+    from .processes import Terminated, exit_status, handle_interrupts
 
     try:
         with handle_interrupts():  # SIGTERM, like Ctrl-C, unwinds: temp files go, workers end
             return _main(argv)
-    except KeyboardInterrupt:
-        return exit_codes.INTERRUPTED
-    except Terminated:
-        return exit_codes.TERMINATED
+    except (KeyboardInterrupt, Terminated) as interrupt:
+        return exit_status(interrupt)
     except BrokenPipeError:
         # The reader went away (`... | head`): silence the final flush as well.
         devnull = os.open(os.devnull, os.O_WRONLY)

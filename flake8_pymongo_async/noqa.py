@@ -20,7 +20,7 @@ from __future__ import annotations
 import io
 import re
 import tokenize
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple, TypeVar
+from typing import Dict, Iterable, List, Optional, Protocol, Sequence, Tuple, TypeVar
 
 # Copied from flake8.defaults (same semantics; kept here so that the CLI does not depend on
 # flake8's internals, which are not a public API).
@@ -28,7 +28,18 @@ NOQA_INLINE = re.compile(r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))
 NOQA_FILE = re.compile(r"\s*# flake8[:=]\s*noqa", re.IGNORECASE)
 _CODE_SEPARATOR = re.compile(r"[,\s]")
 
-T = TypeVar("T")
+
+class Located(Protocol):
+    """What a ``# noqa`` comment is matched against: a finding's code and 1-based line."""
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def line(self) -> int: ...
+
+
+T = TypeVar("T", bound=Located)
 
 
 def file_is_ignored(lines: Sequence[str]) -> bool:
@@ -119,9 +130,7 @@ class NoqaLookup:
         return _silences(self._codes[key], code)
 
 
-def filter_silenced(findings: Iterable[T], lines: Sequence[str], *, code_of=None, line_of=None) -> List[T]:
-    """The findings that no ``# noqa`` silences. ``code_of``/``line_of`` default to ``.code``/``.line``."""
-    code_of = code_of or (lambda f: f.code)
-    line_of = line_of or (lambda f: f.line)
+def filter_silenced(findings: Iterable[T], lines: Sequence[str]) -> List[T]:
+    """The findings that no ``# noqa`` silences."""
     lookup = NoqaLookup(lines)  # tokenizes only for files that have findings
-    return [finding for finding in findings if not lookup.is_silenced(code_of(finding), line_of(finding))]
+    return [finding for finding in findings if not lookup.is_silenced(finding.code, finding.line)]

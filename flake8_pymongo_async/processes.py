@@ -22,12 +22,15 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from types import FrameType
-from typing import Any, Iterator, List, Optional
+from typing import Any, Callable, Iterator, List, Optional, Sequence, TypeVar
 
 from . import exit_codes
 
 PARENT_POLL_SECONDS = 0.5  # how often a worker without prctl looks for its parent
 WORKER_JOIN_SECONDS = 2.0  # how long stopping a pool waits for each terminated worker
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
 
 
 class Terminated(BaseException):
@@ -181,3 +184,23 @@ def stop_pool(pool: ProcessPoolExecutor) -> None:
             worker.join(WORKER_JOIN_SECONDS)
         except (OSError, ValueError, AssertionError):
             pass
+
+
+def map_in_pool(function: Callable[[Item], Result], items: Sequence[Item], processes: int,
+                chunksize: int) -> Optional[List[Result]]:
+    """``function`` over ``items`` in ``processes`` workers, in the order of ``items``.
+
+    ``None`` when no process pool can be made here (no semaphores in a sandbox...): the caller then
+    runs ``function`` itself. Ctrl-C or SIGTERM ends the workers at once, instead of after their files.
+    """
+    try:
+        pool = process_pool(processes)
+    except (OSError, ImportError, ValueError, NotImplementedError):
+        return None
+    try:
+        results = list(pool.map(function, items, chunksize=chunksize))
+    except BaseException:
+        stop_pool(pool)
+        raise
+    pool.shutdown(wait=True)
+    return results

@@ -1,6 +1,6 @@
 """The generated API tables: drift against the installed libraries, schema, and known facts.
 
-Regenerate after upgrading pymongo/motor with ``python -m flake8_pymongo_async.api.generate``.
+Regenerate after upgrading pymongo/motor with ``python scripts/generate.py api-tables``.
 """
 from __future__ import annotations
 
@@ -30,9 +30,9 @@ def generate():
     # missing library is a broken install, not a reason to skip the drift test.
     if sys.version_info < (3, 11):
         pytest.skip("pymongo 4.20.0 needs Python 3.11+; the tables are drift-tested there")
-    from flake8_pymongo_async.api import generate
+    from generators import load_script
 
-    return generate
+    return load_script("generate_api_tables")
 
 
 @pytest.fixture(scope="module")

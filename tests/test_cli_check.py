@@ -19,6 +19,8 @@ import pytest
 
 from flake8_pymongo_async import checker, cli
 
+from flake8_alone import FLAKE8
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = sorted(p for p in (ROOT / "tests" / "fixtures").rglob("*.py") if p.is_file())
 EXAMPLES = ROOT / "examples"
@@ -29,7 +31,7 @@ Key = Tuple[str, int, int, str]
 
 
 def flake8(*args: str, cwd: Path, stdin: Optional[str] = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "flake8", *args], cwd=cwd, input=stdin,
+    return subprocess.run([*FLAKE8, *args], cwd=cwd, input=stdin,
                           capture_output=True, text=True, timeout=300)
 
 

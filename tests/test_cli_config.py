@@ -13,6 +13,8 @@ import pytest
 
 from flake8_pymongo_async import cli, config
 
+from flake8_alone import FLAKE8
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "motor_app"
 REPORT = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]+\d+) ")
@@ -77,11 +79,11 @@ def test_pyproject_matches_flake8_setup_cfg(capsys, monkeypatch, tmp_path: Path,
     root = project(tmp_path)
     write(root, "pyproject.toml", f"[project]\nname = 'x'\n\n[tool.flake8-pymongo-async]\n{table}")
     write(root, "setup.cfg", f"[flake8]\n{cfg}")
-    expected = subprocess.run([sys.executable, "-m", "flake8", "."], cwd=root, capture_output=True, text=True,
+    expected = subprocess.run([*FLAKE8, "."], cwd=root, capture_output=True, text=True,
                               timeout=300)
     assert "Traceback" not in expected.stderr, expected.stderr
     expected_keys = keys(expected.stdout, only_pma=True)
-    unconfigured = subprocess.run([sys.executable, "-m", "flake8", "--isolated", "--select=PMA", "."],
+    unconfigured = subprocess.run([*FLAKE8, "--isolated", "--select=PMA", "."],
                                   cwd=root,
                                   capture_output=True, text=True, timeout=300)
     assert expected_keys != keys(unconfigured.stdout), "the scenario changes nothing: it tests nothing"
@@ -114,7 +116,7 @@ def test_extra_factories_match_flake8_option(capsys, monkeypatch, tmp_path: Path
     write(tmp_path, "pyproject.toml",
           '[tool.flake8-pymongo-async]\nextra-factories = ["collection:app.db.get_users"]\n')
     expected = subprocess.run(
-        [sys.executable, "-m", "flake8", "--isolated", "--select=PMA",
+        [*FLAKE8, "--isolated", "--select=PMA",
          "--pma-extra-factories=collection:app.db.get_users", "handler.py"],
         cwd=tmp_path, capture_output=True, text=True, timeout=300,
     )

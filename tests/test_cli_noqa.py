@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 from typing import Dict, List, Set, Tuple
@@ -11,6 +10,8 @@ from typing import Dict, List, Set, Tuple
 import pytest
 
 from flake8_pymongo_async import cli, noqa
+
+from flake8_alone import FLAKE8
 
 REPORT = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]+\d+) ")
 
@@ -85,7 +86,7 @@ def tree(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def flake8_keys(tree: Path) -> Set[Tuple[str, int, int, str]]:
-    result = subprocess.run([sys.executable, "-m", "flake8", "--isolated", "--select=PMA", "."], cwd=tree,
+    result = subprocess.run([*FLAKE8, "--isolated", "--select=PMA", "."], cwd=tree,
                             capture_output=True, text=True, timeout=300)
     assert "Traceback" not in result.stderr, result.stderr
     return _keys(result.stdout)
@@ -125,7 +126,7 @@ def test_disable_noqa_reports_everything(capsys, monkeypatch, tree: Path, flake8
     monkeypatch.chdir(tree)
     cli.main(["check", "--isolated", "--disable-noqa", "-j", "1", "."])
     out, _ = capsys.readouterr()
-    expected = subprocess.run([sys.executable, "-m", "flake8", "--isolated", "--select=PMA", "--disable-noqa",
+    expected = subprocess.run([*FLAKE8, "--isolated", "--select=PMA", "--disable-noqa",
                                "."],
                               cwd=tree, capture_output=True, text=True, timeout=300)
     assert _keys(out) == _keys(expected.stdout)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import json
 import subprocess
-import sys
 from pathlib import Path
 from typing import Tuple
 
@@ -14,6 +13,8 @@ import pytest
 from flake8_pymongo_async import checker, cli
 from flake8_pymongo_async.fix.engine import MAX_FIX_DEPTH, fix_text
 from flake8_pymongo_async.semantic.model import MAX_DEPTH
+
+from flake8_alone import FLAKE8
 
 WARNING = f"warning: nested deeper than {MAX_DEPTH} levels; code past that depth was not checked"
 
@@ -95,7 +96,7 @@ def test_fix_skips_such_files_before_the_model_limit() -> None:
 def test_flake8_output_is_unchanged(tmp_path: Path) -> None:
     path = tmp_path / "deep.py"
     path.write_text(DEEP, encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "flake8", "--isolated", "--select=PMA", str(path)],
+    result = subprocess.run([*FLAKE8, "--isolated", "--select=PMA", str(path)],
                             capture_output=True, text=True, timeout=300)
     assert result.stderr == ""
     assert [line.split(" ")[:2] for line in result.stdout.splitlines()] == [[f"{path}:7:5:", "PMA201"]]

@@ -152,10 +152,9 @@ def test_internal_error_of_a_command_is_3(tmp_path: Path, monkeypatch: pytest.Mo
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("unexpected")
 
-    from flake8_pymongo_async import docs_render
-    from flake8_pymongo_async.commands import engine
+    from flake8_pymongo_async import docs_render, plumbing
 
-    monkeypatch.setattr(engine, "discover", explode)
+    monkeypatch.setattr(plumbing, "discover", explode)
     monkeypatch.setattr(docs_render, "render_text", explode)
     monkeypatch.setattr(cli, "_catalog", explode)
     args = {"explain": ["PMA101"], "rules": []}.get(command, ["."])

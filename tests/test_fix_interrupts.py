@@ -82,7 +82,7 @@ def _kill_session(session: int) -> None:
 
 # ------------------------------------------------------------------ workers end with their parent
 POOL_SCRIPT = textwrap.dedent('''
-    import os, signal, sys, time
+    import multiprocessing, os, signal, sys, time
     kind = sys.argv[1]
     if kind == "executor":
         from flake8_pymongo_async import processes
@@ -90,19 +90,19 @@ POOL_SCRIPT = textwrap.dedent('''
         futures = [pool.submit(time.sleep, 120) for _ in range(2)]
         while len(pool._processes) < 2:
             time.sleep(0.01)
-    else:
-        import multiprocessing
-        from flake8_pymongo_async.commands import engine
-        pool = multiprocessing.Pool(2, initializer=engine._init_worker,
-                                    initargs=(engine.Options(), os.getpid()))
-        results = [pool.apply_async(time.sleep, (120,)) for _ in range(2)]
+    else:  # the pool of check and report, running the sleeps in a thread as they run their files
+        import threading
+        from flake8_pymongo_async import processes
+        threading.Thread(target=processes.map_in_pool, args=(time.sleep, [120, 120], 2, 1), daemon=True).start()
+        while len(multiprocessing.active_children()) < 2:
+            time.sleep(0.01)
     time.sleep(0.5)  # the workers are running their sleeps (and their initializers are done)
     print("ready", flush=True)
     os.kill(os.getpid(), signal.SIGKILL)
 ''')
 
 
-@pytest.mark.parametrize("kind", ["executor", "pool"])
+@pytest.mark.parametrize("kind", ["executor", "map"])
 def test_workers_end_when_their_parent_is_killed(tmp_path, kind):
     proc = subprocess.Popen([sys.executable, "-c", POOL_SCRIPT, kind], cwd=tmp_path, env=_env(),
                             stdout=subprocess.PIPE, start_new_session=True)
@@ -132,7 +132,7 @@ def test_watchdog_without_prctl_ends_the_worker(tmp_path, direct):
 
 
 WORKER_SIGTERM_SCRIPT = textwrap.dedent('''
-    import os, signal, sys, time
+    import multiprocessing, os, signal, sys, time
     from flake8_pymongo_async import processes
     processes.init_worker(os.getppid())
     print(signal.getsignal(signal.SIGTERM) is signal.SIG_DFL, flush=True)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import ast
 import re
 import subprocess
-import sys
 import textwrap
 from importlib import metadata
 from pathlib import Path
@@ -16,12 +15,14 @@ from typing import List, Optional, Set, Tuple
 
 import pytest
 from flake8.exceptions import PluginExecutionFailed
-from flake8.main import cli as flake8_cli
 
 from flake8_pymongo_async import checker, plugin
 from flake8_pymongo_async.plugin import Plugin
 from flake8_pymongo_async.rules.registry import RULES
 from flake8_pymongo_async.settings import Settings
+
+import flake8_alone
+from flake8_alone import ALLOWED_DISTRIBUTIONS, FLAKE8
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,7 +46,7 @@ def _installed() -> None:
 
 def flake8(*args: str, cwd: Path, stdin: Optional[str] = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "flake8", *args],
+        [*FLAKE8, *args],
         cwd=cwd, input=stdin, capture_output=True, text=True, timeout=300,
     )
 
@@ -191,7 +192,7 @@ def test_internal_error_through_flake8(
 
     monkeypatch.setattr(checker, "check", crash)
     path = write(tmp_path, "boom.py", MOTOR_IMPORT)
-    status = flake8_cli.main(["--isolated", "--select=PMA", "--jobs=1", str(path)])
+    status = flake8_alone.main(["--isolated", "--select=PMA", "--jobs=1", str(path)])
     out, err = capsys.readouterr()
     assert status == 1
     assert f'{path}: "flake8-pymongo-async[PMA]" failed during execution due to ValueError(\'boom\')' in out
@@ -285,7 +286,7 @@ def test_extra_factories_reach_the_checker(monkeypatch: pytest.MonkeyPatch, tmp_
     monkeypatch.setattr(checker, "check", spy)
     monkeypatch.setattr(Plugin, "_settings", Plugin._settings)  # restore the class state afterwards
     path = write(tmp_path, "app.py", "import os\n")
-    status = flake8_cli.main([
+    status = flake8_alone.main([
         "--isolated", "--select=PMA", "--jobs=1", str(path),
         "--pma-extra-factories=collection:app.db.get_users, client:make_client,database:app.db.Db",
     ])
@@ -367,3 +368,11 @@ def test_readme_quick_start_lints_the_examples() -> None:
     expected = {f for f in _expected_example_findings() if f[2] in implemented}
     assert sorted(expected - found) == [], "missed"
     assert sorted(found - expected) == [], "unexpected (false positives on the example's correct lines?)"
+
+
+def test_the_tests_run_flake8_with_this_plugin_alone(tmp_path: Path) -> None:
+    """Another installed plugin (its crash, its codes) cannot reach the tests that run flake8."""
+    result = flake8("--version", cwd=tmp_path)
+    plugins = re.findall(r"([\w.-]+): [\w.]+", result.stdout.split(")")[0])
+    assert result.returncode == 0 and "flake8-pymongo-async" in plugins, result.stdout + result.stderr
+    assert set(plugins) <= ALLOWED_DISTRIBUTIONS, result.stdout

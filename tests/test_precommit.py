@@ -27,6 +27,8 @@ import pytest
 
 from flake8_pymongo_async import cli
 
+from flake8_alone import FLAKE8
+
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = ROOT / ".pre-commit-hooks.yaml"
 EXAMPLE = ROOT / "examples" / "motor_app"
@@ -48,7 +50,7 @@ def _hooks_without_pre_commit() -> List[Dict[str, str]]:
 
 
 def _flake8_findings() -> set:
-    result = subprocess.run([sys.executable, "-m", "flake8", "--isolated", "--select=PMA", "."], cwd=EXAMPLE,
+    result = subprocess.run([*FLAKE8, "--isolated", "--select=PMA", "."], cwd=EXAMPLE,
                             capture_output=True, text=True, timeout=300)
     return {(Path(m["path"]).name, int(m["line"]), m["code"]) for m in REPORT.finditer(result.stdout)}
 

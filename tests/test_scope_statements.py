@@ -16,6 +16,7 @@ from typing import List, Tuple
 import pytest
 
 from deadline import Hang, time_limit
+from flake8_alone import FLAKE8
 from flake8_pymongo_async import checker
 from flake8_pymongo_async.fix.engine import fix_text
 from flake8_pymongo_async.fix.scopes import ScopeModel
@@ -34,7 +35,7 @@ HANGING_PROGRAMS = {
 }
 
 ENTRY_POINTS = {
-    "flake8": ["-m", "flake8", "--isolated", "--select=PMA"],
+    "flake8": [*FLAKE8[1:], "--isolated", "--select=PMA"],
     "check": ["-m", "flake8_pymongo_async.cli", "check", "--isolated"],
     "fix": ["-m", "flake8_pymongo_async.cli", "fix", "--isolated", "--unsafe-fixes"],
     "report": ["-m", "flake8_pymongo_async.cli", "report", "--isolated"],

@@ -1,5 +1,5 @@
 # GENERATED FILE - DO NOT EDIT.
-# Regenerate with: python -m flake8_pymongo_async.api.generate
+# Regenerate with: python scripts/generate.py api-tables
 # Introspected from pymongo 4.20.0 and motor 3.7.1.
 # Modules never scanned (they import optional dependencies and define no driver class):
 #   pymongo.ocsp_support (needs cryptography)

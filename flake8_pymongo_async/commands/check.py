@@ -12,31 +12,21 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
 from typing import List, Optional, Sequence, TextIO
 
-from .. import exit_codes
-from ..config import (Config, ConfigError, Selection, common_start, find_pyproject, load, max_file_size,
-                      parse_codes)
+from .. import exit_codes, plumbing
+from ..config import Config, ConfigError, max_file_size
 from ..files import display
 from ..filesize import add_max_file_size_argument
+from ..plumbing import CHECK_FORMATS, PROG, STDIN, ErrorKind, FileResult
 from . import engine
 
-PROG = "flake8-pymongo-async"
 
-FORMATS = ("text", "json", "sarif", "github")
-
-
-def _jobs(value: str) -> Optional[int]:
-    if value == "auto":
-        return None
+def _jobs_argument(value: str) -> Optional[int]:
     try:
-        jobs = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of processes or 'auto', got {value!r}") from None
-    if jobs < 1:
-        raise argparse.ArgumentTypeError(f"expected at least 1 process, got {jobs}")
-    return jobs
+        return plumbing.parse_jobs(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -48,7 +38,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("paths", nargs="*", metavar="PATH",
                         help="files or directories to check (default: .); '-' reads stdin")
-    parser.add_argument("--format", choices=FORMATS, default="text",
+    parser.add_argument("--format", choices=CHECK_FORMATS, default="text",
                         help="text (flake8's path:row:col: CODE message), json, sarif (2.1.0) or "
                              "github (workflow annotations); default: text")
     parser.add_argument("--select", metavar="CODES",
@@ -56,7 +46,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ignore", metavar="CODES",
                         help="comma-separated codes or prefixes not to report (overrides the configuration)")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when something was found")
-    parser.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
+    parser.add_argument("-j", "--jobs", type=_jobs_argument, default=None, metavar="N",
                         help="number of processes, or 'auto' for one per CPU (default: auto)")
     parser.add_argument("--stdin-display-name", default=engine.DEFAULT_STDIN_NAME, metavar="NAME",
                         help="the name reported for '-' (and matched by per-file-ignores); default: stdin")
@@ -68,37 +58,27 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def _load_config(args: argparse.Namespace, paths: Sequence[str]) -> Config:
-    if args.isolated:
-        return Config()
-    if args.config:
-        path = Path(args.config)
-        if not path.is_file():
-            raise ConfigError(f"--config: {args.config}: no such file")
-        return load(path)
-    starts = [p for p in paths if p != engine.STDIN]
+    starts = [p for p in paths if p != STDIN]
     if not starts and args.stdin_display_name != engine.DEFAULT_STDIN_NAME:
         starts = [os.path.dirname(os.path.abspath(args.stdin_display_name))]
-    found = find_pyproject(common_start(starts) if starts else Path.cwd())
-    return load(found) if found else Config()
+    return plumbing.load_config(args.isolated, args.config, starts)
 
 
 def build_options(args: argparse.Namespace, config: Config) -> engine.Options:
-    select = parse_codes(args.select, "--select") if args.select is not None else config.select
-    ignore = parse_codes(args.ignore, "--ignore") if args.ignore is not None else config.ignore
     return engine.Options(
         settings=config.settings(),
-        selection=Selection(select=select, ignore=ignore, per_file_ignores=config.per_file_ignores),
+        selection=plumbing.selection(args, config),
         disable_noqa=args.disable_noqa,
         stdin_display_name=args.stdin_display_name,
         max_file_size=max_file_size(args.max_file_size, config),
     )
 
 
-def exit_status(results: Sequence[engine.FileResult], exit_zero: bool) -> int:
-    found = any(r.findings or r.error_kind == engine.SYNTAX for r in results)
+def exit_status(results: Sequence[FileResult], exit_zero: bool) -> int:
+    found = any(r.findings or r.error_kind is ErrorKind.SYNTAX for r in results)
     return exit_codes.status(found=found and not exit_zero,
-                             not_checked=any(r.error_kind in (engine.READ, engine.SKIPPED) for r in results),
-                             internal=any(r.error_kind == engine.INTERNAL for r in results))
+                             not_checked=any(r.error_kind in (ErrorKind.READ, ErrorKind.SKIPPED) for r in results),
+                             internal=any(r.error_kind is ErrorKind.INTERNAL for r in results))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -108,19 +88,17 @@ def run(args: argparse.Namespace) -> int:
     from ..rules.registry import RULES
 
     paths: List[str] = list(args.paths) or ["."]
-    if paths.count(engine.STDIN) > 1:
-        print(f"{PROG}: error: '-' (stdin) given more than once", file=sys.stderr)
-        return exit_codes.USAGE
+    if paths.count(STDIN) > 1:
+        return plumbing.usage_error("'-' (stdin) given more than once")
     try:
         config = _load_config(args, paths)
         options = build_options(args, config)
     except ConfigError as exc:
-        print(display(f"{PROG}: error: {exc}"), file=sys.stderr)
-        return exit_codes.USAGE
+        return plumbing.usage_error(str(exc))
 
-    found = engine.discover(paths, config.extend_exclude)
+    found = plumbing.discover(paths, config.extend_exclude)
     results = engine.check_paths(found.files, options, jobs=args.jobs)
-    results.extend(engine.FileResult(path, error_kind=engine.READ, error=reason) for path, reason in found.problems)
+    results.extend(FileResult(path, error_kind=ErrorKind.READ, error=reason) for path, reason in found.problems)
     results.sort(key=lambda r: r.path)
     status = exit_status(results, args.exit_zero)
 
@@ -130,8 +108,7 @@ def run(args: argparse.Namespace) -> int:
         elif result.depth_limit_reached:
             print(display(f"{result.path}: warning: {checker.DEPTH_LIMIT_WARNING}"), file=sys.stderr)
 
-    context = Context(rules=RULES, implemented=frozenset(RULES), cwd=os.getcwd(),
-                      exit_code=status)
+    context = Context(rules=RULES, cwd=os.getcwd(), exit_code=status)
     report = formatters()[args.format](results, context)
     if args.format == "github":
         for result in results:

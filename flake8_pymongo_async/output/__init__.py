@@ -8,16 +8,15 @@ is what editors, GitHub annotations and SARIF viewers count (SARIF says so with 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Dict, FrozenSet, List, Mapping, Optional, Sequence
+from typing import Callable, Dict, Mapping, Optional, Sequence
 
-from ..commands.engine import FileResult
+from ..plumbing import CheckFormat, FileResult
 from ..rules.registry import Rule
 
 
 @dataclass(frozen=True)
 class Context:
     rules: Mapping[str, Rule]  # every registered rule by code
-    implemented: FrozenSet[str] = frozenset()
     cwd: str = "."
     exit_code: Optional[int] = None
 
@@ -25,10 +24,7 @@ class Context:
 Formatter = Callable[[Sequence[FileResult], Context], str]
 
 
-def formatters() -> Dict[str, Formatter]:
+def formatters() -> Dict[CheckFormat, Formatter]:
     from . import github, json_format, sarif, text
 
     return {"text": text.render, "json": json_format.render, "sarif": sarif.render, "github": github.render}
-
-
-FORMATS: List[str] = ["text", "json", "sarif", "github"]

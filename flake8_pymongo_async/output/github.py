@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from ..commands.engine import FileResult
+from ..plumbing import FileResult
 from ..files import display
 from . import Context
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List, Sequence
 
-from ..commands.engine import FileResult, Finding
+from ..plumbing import FileResult, Finding
 from ..files import display
 from . import Context
 from .links import rule_url

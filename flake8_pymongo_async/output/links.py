@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import functools
 from importlib import metadata
-from typing import Optional
+from typing import Dict, Optional
 
 from ..docs_render import doc_path
+from ..plumbing import PROG
 from ..rules.registry import GUIDE, Rule
 
-DISTRIBUTION = "flake8-pymongo-async"
-PYPI_URL = f"https://pypi.org/project/{DISTRIBUTION}/"
+PYPI_URL = f"https://pypi.org/project/{PROG}/"
 _REPOSITORY_LABELS = ("repository", "source", "source code", "code", "homepage", "home")
 _FORGES = ("https://github.com/", "https://gitlab.com/")
 
@@ -23,16 +23,15 @@ _FORGES = ("https://github.com/", "https://gitlab.com/")
 @functools.lru_cache(maxsize=1)
 def repository_url() -> Optional[str]:
     try:
-        meta = metadata.metadata(DISTRIBUTION)
+        meta = metadata.metadata(PROG)
     except metadata.PackageNotFoundError:
         return None
-    urls = {}
+    urls: Dict[str, str] = {}
     for entry in meta.get_all("Project-URL") or []:
-        label, _, url = entry.partition(",")
+        label, _, url = str(entry).partition(",")
         urls[label.strip().lower()] = url.strip()
-    home = meta.get("Home-page")
-    if home:
-        urls.setdefault("home", home.strip())
+    for home in meta.get_all("Home-page") or []:
+        urls.setdefault("home", str(home).strip())
     for label in _REPOSITORY_LABELS:
         url = urls.get(label, "")
         if url.startswith(_FORGES):

@@ -1,6 +1,6 @@
 """``--format sarif``: SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
 
-One run: ``tool.driver`` describes every implemented rule (id, kebab-case name, the first sentence
+One run: ``tool.driver`` describes every registered rule (id, kebab-case name, the first sentence
 of "What it does" as the short description, the whole ``explain`` page as the full description and
 help, in markdown, and a ``helpUri``); each finding is a result with its rule, a ``warning`` level,
 the message, and a region in 1-based lines and columns counted in Unicode code points
@@ -16,16 +16,16 @@ from typing import Any, Dict, List, Sequence
 from urllib.parse import quote
 
 from .. import __version__
-from ..commands.engine import FileResult
+from ..plumbing import FileResult
 from ..docs_render import first_sentence, render_text
 from ..files import display
+from ..plumbing import PROG
 from ..rules.registry import Rule
 from . import Context
 from .links import information_url, rule_url
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 VERSION = "2.1.0"
-TOOL = "flake8-pymongo-async"
 SRCROOT = "%SRCROOT%"
 
 
@@ -53,9 +53,7 @@ def _descriptor(rule: Rule) -> Dict[str, Any]:
 
 
 def build(results: Sequence[FileResult], context: Context) -> Dict[str, Any]:
-    codes = sorted(c for c in context.rules if c in context.implemented)
-    # Any code that was reported is described, implemented or not (a test may patch the checker).
-    codes = sorted(set(codes) | {f.code for r in results for f in r.findings if f.code in context.rules})
+    codes = sorted(context.rules)  # every registered rule is checked, so every one is described
     index = {code: i for i, code in enumerate(codes)}
     sarif_results: List[Dict[str, Any]] = []
     for result in results:
@@ -104,7 +102,7 @@ def build(results: Sequence[FileResult], context: Context) -> Dict[str, Any]:
         "version": VERSION,
         "runs": [{
             "tool": {"driver": {
-                "name": TOOL,
+                "name": PROG,
                 "version": __version__,
                 "semanticVersion": __version__,
                 "informationUri": information_url(),

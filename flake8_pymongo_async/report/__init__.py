@@ -2,5 +2,6 @@
 
 ``collect`` checks every file and asks the fixer which findings it can fix (safely, with
 ``--unsafe-fixes``) and which need a person; ``render`` writes markdown, JSON or a self-contained
-HTML page with an inline SVG chart. Nothing is imported here, so ``cli`` stays cheap to load.
+HTML page with an inline SVG chart; the command itself is ``commands/report.py``. Nothing is
+imported here, so ``cli`` stays cheap to load.
 """

@@ -6,20 +6,22 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from .. import plumbing
 from ..config import Selection
 from ..files import TooLarge
 from ..filesize import DEFAULT_MAX_FILE_SIZE
 from ..fix.source import SourceError, read_source
-from ..processes import process_pool, stop_pool
+from ..processes import map_in_pool
 from ..settings import Settings
 
-STATUSES = ("safe", "unsafe", "manual")
 SKIPPED_PREFIX = "skipped: "  # FileReport.problem of a file over max-file-size, never read
 DOCS_PATH = "docs/rules/{code}.md"
 
 
 @dataclass(frozen=True)
-class Finding:
+class ClassifiedFinding:
+    """A finding with what the fixer does about it (``fix.engine.classify``)."""
+
     path: str
     line: int
     col: int  # 1-based, as flake8 prints it
@@ -32,13 +34,13 @@ class Finding:
 @dataclass
 class FileReport:
     path: str
-    findings: List[Finding] = field(default_factory=list)
+    findings: List[ClassifiedFinding] = field(default_factory=list)
     suppressed: int = 0
     problem: Optional[str] = None  # unreadable, syntax error...
     internal: bool = False  # the problem is the tool's own failure (exit_codes.INTERNAL)
     depth_limit_reached: bool = False  # code nested too deep was not checked (checker.DEPTH_LIMIT_WARNING)
 
-    def counts(self) -> Counter:
+    def counts(self) -> Counter[str]:
         return Counter(f.status for f in self.findings)
 
 
@@ -64,7 +66,7 @@ class Report:
     missing: List[str] = field(default_factory=list)
 
     @property
-    def findings(self) -> List[Finding]:
+    def findings(self) -> List[ClassifiedFinding]:
         return [f for file in self.files for f in file.findings]
 
     def totals(self) -> Dict[str, int]:
@@ -91,7 +93,7 @@ class Report:
     def rules(self) -> List[RuleRow]:
         from ..rules.registry import GUIDE, RULES
 
-        by_code: Dict[str, List[Finding]] = {}
+        by_code: Dict[str, List[ClassifiedFinding]] = {}
         for finding in self.findings:
             by_code.setdefault(finding.code, []).append(finding)
         rows = []
@@ -133,17 +135,24 @@ def analyze_file(path: str, settings: Settings, selection: Selection,
         return report
     report.suppressed = suppressed
     for d, status, reason in classified:
-        report.findings.append(Finding(path=path, line=d.line, col=d.col + 1, code=d.code, message=d.message,
-                                       status=status, reason=reason))
+        report.findings.append(ClassifiedFinding(path=path, line=d.line, col=d.col + 1, code=d.code,
+                                                 message=d.message, status=status, reason=reason))
     return report
 
 
-def _analyze_safely(path: str, settings: Settings, selection: Selection,
-                    max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> FileReport:
-    try:
-        return analyze_file(path, settings, selection, max_file_size)
-    except Exception as exc:  # one file's internal error must not lose the report
-        return FileReport(path=path, problem=f"internal error: {type(exc).__name__}: {exc}", internal=True)
+@dataclass(frozen=True)
+class _Analysis:
+    """``analyze_file`` with the same options for every file (picklable, for the process pool)."""
+
+    settings: Settings
+    selection: Selection
+    max_file_size: int
+
+    def __call__(self, path: str) -> FileReport:
+        try:
+            return analyze_file(path, self.settings, self.selection, self.max_file_size)
+        except Exception as exc:  # one file's internal error must not lose the report
+            return FileReport(path=path, problem=f"internal error: {type(exc).__name__}: {exc}", internal=True)
 
 
 def _does_not_exist(path: str) -> bool:
@@ -164,24 +173,18 @@ def build_report(paths: Sequence[str], settings: Settings = Settings(), selectio
     """The report for ``paths``; ``files`` (and the walk's ``problems``: path, reason) when the caller
     already walked them (with excludes)."""
     from .. import __version__
-    from ..commands.engine import discover
 
     if files is None:
-        found = discover(paths)
+        found = plumbing.discover(paths)
         files, problems = found.files, found.problems
     files = list(files)
     missing = [path for path in paths if _does_not_exist(path)]
     files = [f for f in files if f not in missing]
+    analyze = _Analysis(settings, selection, max_file_size)
+    reports = None
     if jobs > 1 and len(files) > 1:
-        pool = process_pool(min(jobs, len(files)))
-        try:
-            reports = list(pool.map(_analyze_safely, files, [settings] * len(files), [selection] * len(files),
-                                    [max_file_size] * len(files), chunksize=8))
-        except BaseException:  # Ctrl-C, SIGTERM: end the workers now, not after every file
-            stop_pool(pool)
-            raise
-        pool.shutdown(wait=True)
-    else:
-        reports = [_analyze_safely(path, settings, selection, max_file_size) for path in files]
+        reports = map_in_pool(analyze, files, min(jobs, len(files)), chunksize=8)
+    if reports is None:
+        reports = [analyze(path) for path in files]
     reports.extend(FileReport(path=path, problem=reason) for path, reason in problems)
     return Report(paths=list(paths), version=__version__, files=reports, missing=missing)

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import html
 import json
-from typing import Dict, List
+from typing import Callable, Dict, List
 
 from ..files import display
-from .collect import Finding, Report, RuleRow
+from ..plumbing import PROG, ReportFormat
+from .collect import ClassifiedFinding, Report, RuleRow
 
 TITLE = "Motor → PyMongo Async migration report"
 COLORS = {"safe": "#2e7d32", "unsafe": "#ef8f00", "manual": "#c62828"}
-LABELS = {"safe": "fixed by `fix`", "unsafe": "`fix --unsafe-fixes`", "manual": "needs a person"}
 PLAIN_LABELS = {"safe": "fixed by fix", "unsafe": "fix --unsafe-fixes", "manual": "needs a person"}
 
 
 # ---------------------------------------------------------------------- JSON
 def to_json(report: Report) -> str:
     data = {
-        "tool": "flake8-pymongo-async",
+        "tool": PROG,
         "version": report.version,
         "paths": [display(p) for p in report.paths],
         "summary": report.totals(),
@@ -124,8 +124,8 @@ def to_markdown(report: Report) -> str:
     return "\n".join(out)
 
 
-def _by_code(findings: List[Finding]) -> Dict[str, List[Finding]]:
-    grouped: Dict[str, List[Finding]] = {}
+def _by_code(findings: List[ClassifiedFinding]) -> Dict[str, List[ClassifiedFinding]]:
+    grouped: Dict[str, List[ClassifiedFinding]] = {}
     for x in sorted(findings, key=lambda x: (x.code, x.path, x.line, x.col)):
         grouped.setdefault(x.code, []).append(x)
     return grouped
@@ -317,4 +317,4 @@ def to_html(report: Report) -> str:
     return "\n".join(h)
 
 
-RENDERERS = {"markdown": to_markdown, "json": to_json, "html": to_html}
+RENDERERS: Dict[ReportFormat, Callable[[Report], str]] = {"markdown": to_markdown, "json": to_json, "html": to_html}

@@ -10,28 +10,25 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import os
 import sys
 from collections import Counter
 from concurrent.futures import Future, as_completed, wait
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence, TextIO, Tuple
 
-from .. import exit_codes, processes
-from ..config import (Config, ConfigError, Selection, common_start, find_pyproject, load, max_file_size,
-                      parse_codes)
+from .. import exit_codes, plumbing, processes
+from ..config import ConfigError, Selection
 from ..files import TooLarge, display
-from ..filesize import DEFAULT_MAX_FILE_SIZE, add_max_file_size_argument
+from ..filesize import DEFAULT_MAX_FILE_SIZE
+from ..fix.source import SourceError, SourceFile, read_source, write_source
+from ..plumbing import PROG, STDIN
 from ..settings import Settings
 from ..writes import WriteRefused
-from .source import SourceError, SourceFile, read_source, write_source
 
 if TYPE_CHECKING:  # the engine (ast-grep-py, the checker) loads only when a file is fixed
     from ..diagnostics import Diagnostic, NoCounterpart
-    from .edits import Refusal
+    from ..fix.edits import Refusal
 
-PROG = "flake8-pymongo-async"
 # After Ctrl-C, how long the workers' files in progress may take to come back (written or not).
 INTERRUPT_GRACE_SECONDS = 0.5
 
@@ -41,7 +38,7 @@ class FileOutcome:
     path: str
     changed: bool = False
     diff: str = ""
-    applied: Counter = field(default_factory=Counter)
+    applied: Counter[str] = field(default_factory=Counter)
     remaining: List[Diagnostic] = field(default_factory=list)
     unsafe_fixable: int = 0
     refusals: List[Refusal] = field(default_factory=list)
@@ -73,7 +70,7 @@ def process_file(path: str, options: Options) -> FileOutcome:
 
 def fix_file(path: str, options: Options) -> Tuple[FileOutcome, Optional[Tuple[SourceFile, str]]]:
     """The outcome of fixing ``path``, and the source and fixed text still to be written (if any)."""
-    from .engine import fix_text
+    from ..fix.engine import fix_text
 
     outcome = FileOutcome(path=path)
     try:
@@ -233,84 +230,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="print a unified diff of the fixes and write nothing")
     parser.add_argument("--unsafe-fixes", action="store_true",
                         help="also apply the fixes that can change behaviour (see each rule's Fix safety)")
-    add_common_arguments(parser)
+    plumbing.add_common_arguments(parser)
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="do not list the diagnostics left, only the summary")
 
 
-def add_common_arguments(parser: argparse.ArgumentParser) -> None:
-    """--select/--ignore/--config/--isolated/-j, with the meaning they have for ``check``."""
-    parser.add_argument("--select", metavar="CODES",
-                        help="comma-separated codes or prefixes (overrides the configuration), "
-                             "e.g. PMA1,PMA203")
-    parser.add_argument("--ignore", metavar="CODES",
-                        help="comma-separated codes or prefixes to leave alone (overrides the configuration)")
-    parser.add_argument("--config", metavar="PYPROJECT", help="read this pyproject.toml instead of searching")
-    parser.add_argument("--isolated", action="store_true", help="ignore every configuration file")
-    parser.add_argument("-j", "--jobs", default="auto", metavar="N",
-                        help="files processed in parallel, or 'auto' for one per CPU (default: auto)")
-    add_max_file_size_argument(parser)
-
-
-@dataclass(frozen=True)
-class Setup:
-    config: Config
-    selection: Selection
-    settings: Settings
-    jobs: int
-    files: List[str]
-    max_file_size: int  # bytes, 0 for no limit
-    # (path, reason) for what the directory walk could not read: reported, counted as not checked
-    problems: List[Tuple[str, str]] = field(default_factory=list)
-
-
-def setup(args: argparse.Namespace) -> Setup:
-    """Configuration, selection and the files to process, as ``check`` finds them.
-
-    Raises ``ConfigError`` with a one-line message for every bad option or configuration value.
-    """
-    from ..commands.engine import discover
-
-    paths = list(args.paths)
-    if args.isolated:
-        config = Config()
-    elif args.config:
-        if not Path(args.config).is_file():
-            raise ConfigError(f"--config: {args.config}: no such file")
-        config = load(Path(args.config))
-    else:
-        found = find_pyproject(common_start(paths))
-        config = load(found) if found else Config()
-    select = parse_codes(args.select, "--select") if args.select is not None else config.select
-    ignore = parse_codes(args.ignore, "--ignore") if args.ignore is not None else config.ignore
-    selection = Selection(select=select, ignore=ignore, per_file_ignores=config.per_file_ignores)
-    jobs = parse_jobs(args.jobs)
-    found = discover(paths, config.extend_exclude)
-    return Setup(config=config, selection=selection, settings=config.settings(), jobs=jobs, files=found.files,
-                 max_file_size=max_file_size(args.max_file_size, config), problems=found.problems)
-
-
-def parse_jobs(value: str) -> int:
-    if value == "auto":
-        return os.cpu_count() or 1
-    try:
-        jobs = int(value)
-    except ValueError:
-        raise ConfigError(f"-j/--jobs: expected a number of processes or 'auto', got {value!r}") from None
-    if jobs < 1:
-        raise ConfigError(f"-j/--jobs: expected at least 1 process, got {jobs}")
-    return jobs
-
-
 def run(args: argparse.Namespace) -> int:
-    if "-" in args.paths:
-        print(f"{PROG} fix: error: '-' (stdin) is not supported: fix rewrites files", file=sys.stderr)
-        return exit_codes.USAGE
+    if STDIN in args.paths:
+        return plumbing.usage_error("'-' (stdin) is not supported: fix rewrites files", command="fix")
     try:
-        found = setup(args)
+        found = plumbing.setup(args)
     except ConfigError as exc:
-        print(display(f"{PROG} fix: error: {exc}"), file=sys.stderr)
-        return exit_codes.USAGE
+        return plumbing.usage_error(str(exc), command="fix")
     files, jobs = found.files, found.jobs
     options = Options(settings=found.settings, selection=found.selection, unsafe=args.unsafe_fixes,
                       diff=args.diff, roots=tuple(args.paths), max_file_size=found.max_file_size)
@@ -358,7 +289,7 @@ def run(args: argparse.Namespace) -> int:
 def write_summary(out: TextIO, outcomes: Sequence[FileOutcome], diff: bool, unsafe: bool) -> None:
     from ..rules.registry import RULES
 
-    applied: Counter = Counter()
+    applied: Counter[str] = Counter()
     for outcome in outcomes:
         applied.update(outcome.applied)
     changed = [o for o in outcomes if o.changed]

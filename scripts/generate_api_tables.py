@@ -1,7 +1,10 @@
 """Generate ``flake8_pymongo_async/api/tables.py`` from the INSTALLED pymongo and motor.
 
-    python -m flake8_pymongo_async.api.generate          # (re)write tables.py
-    python -m flake8_pymongo_async.api.generate --check  # exit 1 and print a diff if it is stale
+    python scripts/generate.py api-tables          # (re)write tables.py
+    python scripts/generate.py --check api-tables  # exit 1 and print a diff if it is stale
+
+A development tool, outside the package and the wheel: ``scripts/generate.py`` runs it with the
+other generators.
 
 The generator imports pymongo (and motor.core / motor.motor_gridfs, which only need pymongo);
 the generated module imports nothing. Motor's framework modules (motor_asyncio, motor_tornado,
@@ -33,8 +36,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
-TABLES_PATH = Path(__file__).with_name("tables.py")
-COMMAND = "python -m flake8_pymongo_async.api.generate"
+TABLES_PATH = Path(__file__).resolve().parent.parent / "flake8_pymongo_async" / "api" / "tables.py"
+COMMAND = "python scripts/generate.py api-tables"
 
 OBJECT_KINDS: Tuple[str, ...] = (
     "client", "database", "collection", "cursor", "raw_batch_cursor", "command_cursor",

@@ -3,35 +3,31 @@ from __future__ import annotations
 
 import argparse
 import sys
-PROG = "flake8-pymongo-async"
-FORMATS = ("markdown", "json", "html")
+
+from .. import exit_codes, plumbing
+from ..plumbing import PROG, REPORT_FORMATS
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    from ..fix.command import add_common_arguments
-
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files and directories (walked for *.py)")
-    parser.add_argument("--format", choices=FORMATS, default="markdown",
+    parser.add_argument("--format", choices=REPORT_FORMATS, default="markdown",
                         help="output format (default: markdown)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
-    add_common_arguments(parser)
+    plumbing.add_common_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import exit_codes
     from ..checker import DEPTH_LIMIT_WARNING
     from ..config import ConfigError
     from ..files import display
-    from ..fix.command import setup
+    from ..report.collect import SKIPPED_PREFIX, build_report
+    from ..report.render import RENDERERS
     from ..writes import WriteRefused, write_output
-    from .collect import SKIPPED_PREFIX, build_report
-    from .render import RENDERERS
 
     try:
-        found = setup(args)
+        found = plumbing.setup(args)
     except ConfigError as exc:
-        print(display(f"{PROG} report: error: {exc}"), file=sys.stderr)
-        return exit_codes.USAGE
+        return plumbing.usage_error(str(exc), command="report")
     report = build_report(args.paths, settings=found.settings, selection=found.selection, jobs=found.jobs,
                           files=found.files, problems=found.problems, max_file_size=found.max_file_size)
     text = RENDERERS[args.format](report)
