@@ -26,6 +26,7 @@ USED_FROM_OUTSIDE: Dict[str, str] = {
        for event in Event},
     "PYMONGO_VERSION": "generated: the pymongo release the API tables were introspected from",
     "MOTOR_VERSION": "generated: the motor release the API tables were introspected from",
+    "driver_kind": "a field of semantic.summary.ValueSummary, the module summary other modules' analysis reads",
 }
 
 

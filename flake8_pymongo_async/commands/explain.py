@@ -13,8 +13,7 @@ import json
 import sys
 
 from .. import exit_codes
-
-PROG = "flake8-pymongo-async"
+from ..plumbing import PROG
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -68,13 +68,3 @@ class Scope:
         while scope.parent is not None:
             scope = scope.parent
         return scope
-
-    def function_scope(self) -> Optional["Scope"]:
-        scope: Optional[Scope] = self
-        while scope is not None:
-            if scope.kind == "function":
-                return scope
-            if scope.kind == "class":
-                return None
-            scope = scope.parent
-        return None
