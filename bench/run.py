@@ -520,7 +520,7 @@ def report(a: argparse.Namespace, ready: List[Config], results: Dict[str, List[M
         ratio = med([m.cpu for m in own]) / base_cpu
         paired = med([m.cpu / b.cpu for m, b in zip(own, base)])
         verdict = "met" if ratio <= 1.10 else "NOT met"
-        p(f"Target (issue 7): the plugin adds at most 1.10x to flake8 alone (ratio of medians): "
+        p(f"Target: the plugin adds at most 1.10x to flake8 alone (ratio of medians): "
           f"**{ratio:.3f}x, {verdict}**.", end="")
         if (ratio <= 1.10) != (paired <= 1.10):
             p(f" The paired ratio ({paired:.3f}x) says otherwise: the result is within the noise of this "

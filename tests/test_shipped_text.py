@@ -15,14 +15,15 @@ FORBIDDEN = re.compile(
     r"\.\./shared\b|\bshared/(?:reference|corpus|tools|guide|hooks)\b|\b(?:issue|defect|task)\s*#?\d+",
     re.IGNORECASE,
 )
-# A Markdown document named in the text (not inside a URL): it must be one of the repository's.
-DOCUMENT = re.compile(r"(?<![\w/.:%-])((?:\.\./|[\w-]+/)*[\w-]+\.md)\b")
+# A Markdown document named in the text (not inside a URL, not a shell redirect's output file):
+# it must be one of the repository's.
+DOCUMENT = re.compile(r"(?<!> )(?<![\w/.:%-])((?:\.\./|[\w-]+/)*[\w-]+\.md)\b")
 
 
 def shipped_files() -> Iterator[Path]:
     yield from (ROOT / name for name in ("README.md", "CHANGELOG.md", "CONTRIBUTING.md", "pyproject.toml",
                                          "setup.cfg", ".pre-commit-hooks.yaml") if (ROOT / name).is_file())
-    for folder in ("flake8_pymongo_async", "docs"):
+    for folder in ("flake8_pymongo_async", "docs", "bench", "scripts"):
         for path in sorted((ROOT / folder).rglob("*")):
             if path.is_file() and path.suffix in SHIPPED_SUFFIXES and "__pycache__" not in path.parts:
                 yield path
