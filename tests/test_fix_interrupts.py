@@ -267,4 +267,7 @@ def test_check_and_report_stop_on_an_interrupt_with_no_worker_left(tmp_path, com
     output = log.read_text()
     assert survivors == set()
     assert "Traceback" not in output, output
-    assert code in (128 + sig, full.returncode), output  # or it had finished before the signal
+    # 128 + sig: our handler ran; -sig: the signal came while the interpreter was still starting (on a
+    # loaded machine start-up can outlast 0.6 of the first run), which a shell also reports as 128 + sig;
+    # or it had finished before the signal.
+    assert code in (128 + sig, -sig, full.returncode), output
