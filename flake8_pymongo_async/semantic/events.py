@@ -28,6 +28,7 @@ MODULE_END                nothing: every function body has been walked
 from __future__ import annotations
 
 import ast
+import sys
 import enum
 from typing import TYPE_CHECKING, Callable, Dict, List, Literal, Tuple, Union
 
@@ -68,7 +69,10 @@ UseContext = Literal[
 ]
 
 Loop = Union[ast.For, ast.AsyncFor, ast.While]
-TryStatement = Union[ast.Try, "ast.TryStar"]
+if sys.version_info >= (3, 11):  # `try: ... except* ...` is ast.TryStar from 3.11 on
+    TryStatement = Union[ast.Try, ast.TryStar]
+else:
+    TryStatement = ast.Try
 WithStatement = Union[ast.With, ast.AsyncWith]
 IterationSite = Union[ast.For, ast.AsyncFor, ast.comprehension, ast.Starred, ast.YieldFrom, ast.Call]
 

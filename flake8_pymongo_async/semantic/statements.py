@@ -8,7 +8,7 @@ from __future__ import annotations
 import ast
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Union
 
-from .events import Loop, UseContext
+from .events import Loop, TryStatement, UseContext
 from .expressions import MAX_DEPTH, dotted
 from .resolve import resolve_dotted, resolve_import
 from .state import ModelState
@@ -168,7 +168,7 @@ class Statements(ModelState):
 
     _s_AsyncWith = _s_With
 
-    def _s_Try(self, node: Union[ast.Try, "ast.TryStar"]) -> None:
+    def _s_Try(self, node: TryStatement) -> None:
         before = dict(self.scope.env)
         for on_try_start in self.handlers.try_start:
             on_try_start(self, node)
