@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Dict, List, Mapping, Optional, Tuple
 
@@ -45,6 +45,9 @@ class ValueSummary:
     flavour: Optional[Flavour] = None
     driver_kind: Optional[str] = None
     result: Optional["ValueSummary"] = None
+    # FUNCTION, CLASS, INSTANCE: the dotted name of the module that defines it, when that is not
+    # the module summarised (an imported first-party function or class); None for its own.
+    module: Optional[str] = None
 
 
 UNKNOWN = ValueSummary(ValueKind.UNKNOWN)
@@ -75,6 +78,12 @@ class ModuleSummary:
     names: Mapping[str, ValueSummary]  # module-level names, as bound at the end of the module
     functions: Mapping[str, FunctionSummary]  # module-level `def`s still bound to their name
     classes: Mapping[str, ClassSummary]  # module-level classes still bound to their name
+    # pytest fixtures defined at module level: fixture name -> what a test requesting it receives
+    # (the return value, or what a generator fixture yields).
+    fixtures: Mapping[str, ValueSummary] = field(default_factory=lambda: MappingProxyType({}))
+    # Framework state this module stores: "state.mongo" for Starlette/FastAPI `app.state.mongo = x`,
+    # "item:mongo" for aiohttp `app["mongo"] = x` -> the value stored.
+    state: Mapping[str, ValueSummary] = field(default_factory=lambda: MappingProxyType({}))
 
 
 class _Summarizer:
