@@ -10,6 +10,9 @@ table (searched from the common directory of the checked paths upwards)::
     extend-exclude = ["generated", "migrations/*.py"]   # skipped while walking directories
     extra-factories = ["collection:app.db.get_users"]   # as --pma-extra-factories
     max-file-size = 10                    # megabytes; larger files are not checked (0: no limit)
+    source-roots = ["src", "lib"]         # as --pma-source-roots, relative to this file
+    cache-dir = ".cache/pma"              # as --pma-cache-dir, relative to this file
+    no-cache = false                      # as --pma-no-cache
 
 select, ignore and per-file-ignores mean exactly what flake8's options of the same name mean (the
 longest matching prefix wins, a tie is ignored; only the most specific per-file-ignores pattern
@@ -32,11 +35,12 @@ from pathlib import Path
 from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 from .filesize import DEFAULT_MAX_FILE_SIZE, parse_max_file_size
-from .settings import Settings, parse_extra_factories
+from .settings import Settings, default_cache_dir, parse_extra_factories, parse_source_roots
 
 TABLE = "flake8-pymongo-async"
 SECTION = f"[tool.{TABLE}]"
-KEYS = ("select", "ignore", "per-file-ignores", "extend-exclude", "extra-factories", "max-file-size")
+KEYS = ("select", "ignore", "per-file-ignores", "extend-exclude", "extra-factories", "max-file-size",
+        "source-roots", "cache-dir", "no-cache")
 
 # flake8's own rule for codes and code prefixes (flake8.defaults.VALID_CODE_PREFIX).
 VALID_CODE_PREFIX = re.compile(r"^[A-Z]{1,3}[0-9]{0,3}$", re.ASCII)
@@ -155,9 +159,12 @@ class Config:
     extend_exclude: Tuple[str, ...] = ()
     extra_factories: FrozenSet[str] = field(default_factory=frozenset)
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; 0 means no limit
+    source_roots: Tuple[str, ...] = ()  # absolute directories
+    cache_dir: Optional[str] = None  # absolute; None: the default cache directory
+    no_cache: bool = False
 
     def settings(self) -> Settings:
-        return Settings(extra_factories=self.extra_factories)
+        return Settings(extra_factories=self.extra_factories, source_roots=self.source_roots)
 
 
 def mentions_table(text: str) -> bool:
@@ -269,8 +276,38 @@ def _from_table(path: Path, table: Dict[str, Any]) -> Config:
         except ValueError as exc:
             raise ConfigError(str(exc)) from None
 
+    roots = table.get("source-roots", [])
+    if isinstance(roots, str):
+        roots = roots.split(",")
+    if not isinstance(roots, list) or not all(isinstance(r, str) for r in roots):
+        raise ConfigError(f"{where} source-roots: expected a list of directories, got {roots!r}")
+    try:
+        source_roots = parse_source_roots(roots, parent, option=f"{where} source-roots")
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+
+    cache_dir = table.get("cache-dir")
+    if cache_dir is not None and (not isinstance(cache_dir, str) or not cache_dir.strip()):
+        raise ConfigError(f"{where} cache-dir: expected a directory name, got {cache_dir!r}")
+    no_cache = table.get("no-cache", False)
+    if not isinstance(no_cache, bool):
+        raise ConfigError(f"{where} no-cache: expected true or false, got {no_cache!r}")
+
     return Config(path=path, select=select, ignore=ignore, per_file_ignores=tuple(per_file),
-                  extend_exclude=extend_exclude, extra_factories=extra, max_file_size=max_file_size)
+                  extend_exclude=extend_exclude, extra_factories=extra, max_file_size=max_file_size,
+                  source_roots=source_roots, no_cache=no_cache,
+                  cache_dir=os.path.abspath(os.path.join(parent, os.path.expanduser(cache_dir.strip())))
+                  if cache_dir else None)
+
+
+def cache_directory(config: Config, no_cache: bool = False, option: Optional[str] = None) -> Optional[str]:
+    """Where the commands cache module summaries: ``--cache-dir``, else ``cache-dir``, else the
+    default (outside the project); None with ``--no-cache`` or ``no-cache = true``."""
+    if no_cache or config.no_cache:
+        return None
+    if option:
+        return os.path.abspath(os.path.expanduser(option))
+    return config.cache_dir or default_cache_dir()
 
 
 def max_file_size(option: Optional[str], config: Config) -> int:
