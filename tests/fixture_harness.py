@@ -29,6 +29,8 @@ from typing import Callable, Iterable, List, Optional, Sequence, Tuple
 TESTS_DIR = Path(__file__).resolve().parent
 REPO_ROOT = TESTS_DIR.parent
 FIXTURES_DIR = TESTS_DIR / "fixtures"
+# Multi-file fixtures (small projects), checked together by test_fixture_packages.py.
+PACKAGES_DIR = FIXTURES_DIR / "packages"
 
 # (line 1-based, code, column 1-based as flake8 prints it)
 Key = Tuple[int, str, int]
@@ -174,7 +176,7 @@ def check_fixture(path: Path, check: Optional[Callable] = None) -> str:
 
 
 def fixture_paths() -> List[Path]:
-    return sorted(p for p in FIXTURES_DIR.rglob("*.py") if p.is_file())
+    return sorted(p for p in FIXTURES_DIR.rglob("*.py") if p.is_file() and PACKAGES_DIR not in p.parents)
 
 
 def codes_named_by(path: Path) -> List[str]:

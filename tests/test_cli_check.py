@@ -19,10 +19,11 @@ import pytest
 
 from flake8_pymongo_async import checker, cli
 
+import fixture_harness as fh
 from flake8_alone import FLAKE8
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = sorted(p for p in (ROOT / "tests" / "fixtures").rglob("*.py") if p.is_file())
+FIXTURES = fh.fixture_paths()  # single-file fixtures (the packages are checked as projects)
 EXAMPLES = ROOT / "examples"
 MOTOR_IMPORT = "from motor.motor_asyncio import AsyncIOMotorClient\n"
 REPORT = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]+\d+) (?P<text>.+)$")
