@@ -34,7 +34,7 @@ def top_level_specs(tree: ast.AST) -> Tuple[ImportSpec, ...]:
                 pending.extend(getattr(stmt, block, ()))
             for handler in getattr(stmt, "handlers", ()):
                 pending.extend(handler.body)
-    return tuple(_specs(found))
+    return tuple(_specs(sorted(found, key=lambda node: (node.lineno, node.col_offset))))
 
 
 def _specs(nodes: Iterable[ast.AST]) -> Iterator[ImportSpec]:

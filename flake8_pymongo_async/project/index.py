@@ -133,7 +133,8 @@ class ProjectIndex:
         place = self._place(path) if path else None
         return ModuleView(self, path, place, roots_for(place, self.settings.source_roots))
 
-    def summary(self, path: str) -> Optional[ModuleSummary]:
+    def module_summary(self, path: str) -> Optional[ModuleSummary]:
+        """The summary of the module in file ``path`` (None: unknown)."""
         return self.record(os.path.abspath(path)).summary
 
     # ------------------------------------------------------------------ records
