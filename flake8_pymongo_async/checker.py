@@ -16,6 +16,7 @@ from .semantic.model import MAX_DEPTH, SemanticModel
 from .semantic.project import NO_PROJECT
 from .settings import DEFAULT_SETTINGS, Settings, mentions_driver
 
+
 # Every rule needs evidence that names the driver: in the module's own text (an import of pymongo,
 # gridfs or motor, or a configured factory), or in what the project tells it (a first-party import,
 # a conftest fixture or framework state with driver values: ``ModuleView.may_have_evidence``). A

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 from .filesize import DEFAULT_MAX_FILE_SIZE, parse_max_file_size
-from .settings import Settings, default_cache_dir, parse_extra_factories, parse_source_roots
+from .settings import Settings, parse_extra_factories, parse_source_roots
 
 TABLE = "flake8-pymongo-async"
 SECTION = f"[tool.{TABLE}]"
@@ -259,11 +259,7 @@ def _from_table(path: Path, table: Dict[str, Any]) -> Config:
         raise ConfigError(f"{where} extend-exclude: expected a list of glob patterns, got {exclude!r}")
     extend_exclude = tuple(normalize_pattern(p.strip(), parent) for p in exclude if p.strip())
 
-    factories = table.get("extra-factories", [])
-    if isinstance(factories, str):
-        factories = factories.split(",")
-    if not isinstance(factories, list) or not all(isinstance(f, str) for f in factories):
-        raise ConfigError(f"{where} extra-factories: expected a list of KIND:NAME strings, got {factories!r}")
+    factories = _string_list(table, "extra-factories", where, "KIND:NAME strings")
     try:
         extra = parse_extra_factories(factories, option=f"{where} extra-factories")
     except ValueError as exc:
@@ -276,11 +272,7 @@ def _from_table(path: Path, table: Dict[str, Any]) -> Config:
         except ValueError as exc:
             raise ConfigError(str(exc)) from None
 
-    roots = table.get("source-roots", [])
-    if isinstance(roots, str):
-        roots = roots.split(",")
-    if not isinstance(roots, list) or not all(isinstance(r, str) for r in roots):
-        raise ConfigError(f"{where} source-roots: expected a list of directories, got {roots!r}")
+    roots = _string_list(table, "source-roots", where, "directories")
     try:
         source_roots = parse_source_roots(roots, parent, option=f"{where} source-roots")
     except ValueError as exc:
@@ -300,14 +292,14 @@ def _from_table(path: Path, table: Dict[str, Any]) -> Config:
                   if cache_dir else None)
 
 
-def cache_directory(config: Config, no_cache: bool = False, option: Optional[str] = None) -> Optional[str]:
-    """Where the commands cache module summaries: ``--cache-dir``, else ``cache-dir``, else the
-    default (outside the project); None with ``--no-cache`` or ``no-cache = true``."""
-    if no_cache or config.no_cache:
-        return None
-    if option:
-        return os.path.abspath(os.path.expanduser(option))
-    return config.cache_dir or default_cache_dir()
+def _string_list(table: Dict[str, Any], key: str, where: str, what: str) -> List[str]:
+    """A list of strings, or one comma-separated string."""
+    value = table.get(key, [])
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(f"{where} {key}: expected a list of {what}, got {value!r}")
+    return value
 
 
 def max_file_size(option: Optional[str], config: Config) -> int:

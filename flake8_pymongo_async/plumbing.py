@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import List, Literal, Optional, Sequence, Set, Tuple, get_args
 
 from . import exit_codes
-from .config import (Config, ConfigError, Selection, cache_directory, common_start, find_pyproject, load,
-                     matches_filename, max_file_size, parse_codes)
+from .config import (Config, ConfigError, Selection, common_start, find_pyproject, load, matches_filename,
+                     max_file_size, parse_codes)
 from .diagnostics import Diagnostic
 from .files import display, identity
 from .filesize import add_max_file_size_argument
@@ -48,6 +48,26 @@ def usage_error(message: str, command: str = "") -> int:
     where = f"{PROG} {command}" if command else PROG
     print(display(f"{where}: error: {message}"), file=sys.stderr)
     return exit_codes.USAGE
+
+
+# --- the cache of module summaries ------------------------------------------------------------------
+
+
+def default_cache_dir() -> str:
+    """Where module summaries are cached unless told otherwise: ``$XDG_CACHE_HOME/flake8-pymongo-async``,
+    else ``~/.cache/flake8-pymongo-async`` (never inside the project being checked)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, PROG)
+
+
+def cache_directory(config: Config, no_cache: bool = False, option: Optional[str] = None) -> Optional[str]:
+    """Where the commands cache module summaries: ``--cache-dir``, else ``cache-dir``, else the
+    default (outside the project); None with ``--no-cache`` or ``no-cache = true``."""
+    if no_cache or config.no_cache:
+        return None
+    if option:
+        return os.path.abspath(os.path.expanduser(option))
+    return config.cache_dir or default_cache_dir()
 
 
 # --- -j / --jobs ---------------------------------------------------------------------------------

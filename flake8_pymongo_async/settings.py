@@ -10,7 +10,6 @@ FACTORY_KINDS = ("client", "database", "collection")
 # The flake8 option; the CLI's pyproject key names itself in its own messages.
 FACTORIES_OPTION = "--pma-extra-factories"
 SOURCE_ROOTS_OPTION = "--pma-source-roots"
-TOOL = "flake8-pymongo-async"  # also the name of its cache directory
 
 
 @dataclass(frozen=True)
@@ -67,7 +66,8 @@ def _is_dotted_name(name: str) -> bool:
     return all(part.isidentifier() and not keyword.iskeyword(part) for part in parts)
 
 
-def parse_source_roots(entries: Optional[Iterable[str]], base: str, option: str = SOURCE_ROOTS_OPTION) -> Tuple[str, ...]:
+def parse_source_roots(entries: Optional[Iterable[str]], base: str,
+                       option: str = SOURCE_ROOTS_OPTION) -> Tuple[str, ...]:
     """Directories (absolute, or relative to ``base``) into ``Settings.source_roots``, in order.
 
     Raises ``ValueError`` with a one-line message, starting with ``option``, naming the first entry
@@ -83,10 +83,3 @@ def parse_source_roots(entries: Optional[Iterable[str]], base: str, option: str 
             raise ValueError(f"{option}: bad entry {entry!r}: not a directory ({path})")
         roots.append(path)
     return tuple(dict.fromkeys(roots))
-
-
-def default_cache_dir() -> str:
-    """Where module summaries are cached unless told otherwise: ``$XDG_CACHE_HOME/flake8-pymongo-async``,
-    else ``~/.cache/flake8-pymongo-async`` (never inside the project being checked)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, TOOL)

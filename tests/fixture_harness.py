@@ -179,6 +179,12 @@ def fixture_paths() -> List[Path]:
     return sorted(p for p in FIXTURES_DIR.rglob("*.py") if p.is_file() and PACKAGES_DIR not in p.parents)
 
 
+def single_file_fixture_args() -> List[str]:
+    """``tests/fixtures``'s entries but the packages, relative to the repository: to hand a command
+    the single-file fixtures (a package may hold a module that does not parse, on purpose)."""
+    return [p.relative_to(REPO_ROOT).as_posix() for p in sorted(FIXTURES_DIR.iterdir()) if p != PACKAGES_DIR]
+
+
 def codes_named_by(path: Path) -> List[str]:
     """Codes a fixture file is named for: ``PMA106_to_list.py`` or ``PMA106/anything.py``."""
     codes = []

@@ -80,7 +80,7 @@ def test_same_as_flake8_on_each_fixture(capsys, monkeypatch, path: Path) -> None
 @pytest.mark.parametrize("jobs", ["1", "3"])
 def test_same_as_flake8_on_directories(jobs: str) -> None:
     """Through the installed console script, on the fixture directory and examples/ together."""
-    args = ["tests/fixtures", "examples/"]
+    args = [*fh.single_file_fixture_args(), "examples/"]
     expected = flake8("--isolated", "--select=PMA", *args, cwd=ROOT)
     exe = shutil.which("flake8-pymongo-async")
     command = [exe] if exe else [sys.executable, "-m", "flake8_pymongo_async.cli"]
@@ -105,7 +105,8 @@ def test_parallel_output_is_deterministic(capsys, monkeypatch) -> None:
     monkeypatch.chdir(ROOT)
     outputs = set()
     for jobs in ("1", "2", "4", "auto"):
-        status, out, err = run_cli(capsys, "check", "--isolated", "-j", jobs, "tests/fixtures", "examples")
+        status, out, err = run_cli(capsys, "check", "--isolated", "-j", jobs, *fh.single_file_fixture_args(),
+                                   "examples")
         assert status == 1 and err == ""
         outputs.add(out)
     assert len(outputs) == 1
@@ -194,10 +195,10 @@ def test_missing_file_is_an_error_but_the_others_are_checked(capsys, tmp_path: P
 def test_internal_error_in_one_file(capsys, monkeypatch, tmp_path: Path) -> None:
     real = checker.analyse  # what the command calls (checker.check gives only the diagnostics)
 
-    def crash_on_boom(tree, lines, settings=None):
+    def crash_on_boom(tree, lines, settings=None, project=None):
         if any("boom" in line for line in lines):
             raise ValueError("boom")
-        return real(tree, lines, settings) if settings is not None else real(tree, lines)
+        return real(tree, lines, settings, project) if settings is not None else real(tree, lines)
 
     monkeypatch.setattr(checker, "analyse", crash_on_boom)
     boom = write(tmp_path, "boom.py", MOTOR_IMPORT + "boom = 1\n")

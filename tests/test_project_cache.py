@@ -8,12 +8,11 @@ import os
 import signal
 import subprocess
 import sys
-import textwrap
 import time
 import typing
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Dict, List
+from typing import Any, List
 
 import pytest
 
@@ -24,28 +23,14 @@ from flake8_pymongo_async.semantic.summary import ModuleSummary
 from flake8_pymongo_async.settings import DEFAULT_SETTINGS
 
 from flake8_alone import FLAKE8
+from project_support import DB, write
 
-DB = """\
-from pymongo import AsyncMongoClient
-client = AsyncMongoClient()
-db = client.app
-def get_db():
-    return db
-"""
 ROUTES = """\
 from app.db import client, get_db
 import pymongo
 async def stop():
     return client
 """
-
-
-def write(root: Path, files: Dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return root
 
 
 def project(tmp_path: Path) -> Path:

@@ -3,10 +3,8 @@ from __future__ import annotations
 
 import ast
 import os
-import textwrap
 from pathlib import Path
 from types import MappingProxyType
-from typing import Dict
 
 import pytest
 
@@ -20,27 +18,11 @@ from flake8_pymongo_async.semantic.summary import ModuleSummary, ValueKind, Valu
 from flake8_pymongo_async.settings import DEFAULT_SETTINGS, Settings, parse_source_roots
 
 from deadline import time_limit
+from project_support import DB, write
 
 DRIVER_CLIENT = ValueSummary(ValueKind.DRIVER_OBJECT, flavour="async", driver_kind="client")
 EMPTY_SUMMARY = ModuleSummary(names=MappingProxyType({}), functions=MappingProxyType({}),
                               classes=MappingProxyType({}))
-
-
-def write(root: Path, files: Dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return root
-
-
-DB = """\
-from pymongo import AsyncMongoClient
-client = AsyncMongoClient()
-db = client.app
-def get_db():
-    return db
-"""
 
 
 # --- locating modules --------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import sys
 from typing import List, Optional, Sequence, TextIO
 
 from .. import exit_codes, plumbing
-from ..config import Config, ConfigError, cache_directory, max_file_size
+from ..config import Config, ConfigError, max_file_size
 from ..files import display
 from ..filesize import add_max_file_size_argument
 from ..plumbing import CHECK_FORMATS, PROG, STDIN, ErrorKind, FileResult
@@ -72,7 +72,7 @@ def build_options(args: argparse.Namespace, config: Config) -> engine.Options:
         disable_noqa=args.disable_noqa,
         stdin_display_name=args.stdin_display_name,
         max_file_size=max_file_size(args.max_file_size, config),
-        cache_dir=cache_directory(config, args.no_cache, args.cache_dir),
+        cache_dir=plumbing.cache_directory(config, args.no_cache, args.cache_dir),
     )
 
 

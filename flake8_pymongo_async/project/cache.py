@@ -25,7 +25,8 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from .. import __version__
 from ..semantic.summary import ModuleSummary
-from ..settings import TOOL, Settings
+from ..plumbing import PROG as TOOL
+from ..settings import Settings
 from . import serial
 
 TEMP_PREFIX = ".tmp-"

@@ -7,7 +7,7 @@ which modules are summarised before a module, and which modules form an import c
 from __future__ import annotations
 
 import ast
-from typing import Iterable, Iterator, List, Optional, Tuple
+from typing import Iterable, Iterator, List, Optional, Tuple, Union
 
 from .cache import ImportSpec
 from .locate import absolute_name
@@ -21,7 +21,7 @@ def import_specs(tree: ast.AST) -> Tuple[ImportSpec, ...]:
 def top_level_specs(tree: ast.AST) -> Tuple[ImportSpec, ...]:
     """The imports of the module's top-level statements (and of its top-level ``if``/``try``
     blocks): cheap, for the evidence pre-filter, which must stay cheap on every file."""
-    found: List[ast.stmt] = []
+    found: List[Union[ast.Import, ast.ImportFrom]] = []
     pending = list(getattr(tree, "body", ()))
     while pending:  # only the statement lists of `if` and `try`: bounded by the tree's size
         stmt = pending.pop()
@@ -34,7 +34,8 @@ def top_level_specs(tree: ast.AST) -> Tuple[ImportSpec, ...]:
                 pending.extend(getattr(stmt, block, ()))
             for handler in getattr(stmt, "handlers", ()):
                 pending.extend(handler.body)
-    return tuple(_specs(sorted(found, key=lambda node: (node.lineno, node.col_offset))))
+    found.sort(key=lambda node: (node.lineno, node.col_offset))  # in source order
+    return tuple(_specs(found))
 
 
 def _specs(nodes: Iterable[ast.AST]) -> Iterator[ImportSpec]:

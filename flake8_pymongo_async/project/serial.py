@@ -130,7 +130,8 @@ def _schema_text(tp: Any, seen: Set[Any], out: List[str]) -> None:
     if dataclasses.is_dataclass(tp):
         seen.add(tp)
         hints = _hints(tp)  # type: ignore[arg-type]
-        out.append(f"{tp.__name__}(" + ",".join(f"{f.name}:{hints[f.name]!r}" for f in dataclasses.fields(tp)) + ")")  # type: ignore[union-attr]
+        shape = ",".join(f"{f.name}:{hints[f.name]!r}" for f in dataclasses.fields(tp))
+        out.append(f"{tp.__name__}({shape})")  # type: ignore[union-attr]
         for f in dataclasses.fields(tp):
             _schema_text(hints[f.name], seen, out)
     elif isinstance(tp, type) and issubclass(tp, enum.Enum):
