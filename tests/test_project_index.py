@@ -222,3 +222,39 @@ def test_extra_factories_change_the_summaries_and_the_cache_key(tmp_path: Path) 
     factory = ProjectIndex(settings, str(tmp_path / "cache")).view(str(tmp_path / "app/x.py"))
     summary = factory.module("app.db")
     assert summary is not None and summary.names["c"].kind is ValueKind.DRIVER_OBJECT
+
+
+# --- wiring: the view reaches the model ---------------------------------------------------------------------
+
+
+def test_the_checker_hands_the_view_to_the_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, {"app/__init__.py": "", "app/db.py": DB, "app/routes.py": ""})
+    view = ProjectIndex(DEFAULT_SETTINGS).view(str(tmp_path / "app/routes.py"))
+    seen = []
+    real = checker.SemanticModel
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs.get("project"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(checker, "SemanticModel", spy)
+    text = "from app.db import client\n"  # no driver word: admitted through the project
+    checker.check(ast.parse(text), [text], DEFAULT_SETTINGS, view)
+    assert seen == [view] and seen[0].module("app.db") is not None
+
+
+def test_the_plugin_gives_each_file_the_view_of_its_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from flake8_pymongo_async import plugin
+
+    write(tmp_path, {"app/__init__.py": "", "app/db.py": DB})
+    seen = []
+
+    def spy(tree, lines, settings, project=None):
+        seen.append((project.package, project.module("app.db") is not None))
+        return []
+
+    monkeypatch.setattr(plugin.checker, "check", spy)
+    monkeypatch.setattr(plugin.Plugin, "_index", ProjectIndex(DEFAULT_SETTINGS))
+    text = "import os\n"  # as flake8 read it (from stdin, say): never read from disk here
+    list(plugin.Plugin(ast.parse(text), [text], str(tmp_path / "app/routes.py")).run())
+    assert seen == [("app", True)]
