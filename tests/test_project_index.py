@@ -258,3 +258,20 @@ def test_the_plugin_gives_each_file_the_view_of_its_place(tmp_path: Path, monkey
     text = "import os\n"  # as flake8 read it (from stdin, say): never read from disk here
     list(plugin.Plugin(ast.parse(text), [text], str(tmp_path / "app/routes.py")).run())
     assert seen == [("app", True)]
+
+
+def test_framework_state_of_a_project_too_large_to_read_is_unknown(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from flake8_pymongo_async.project import index as index_module
+
+    write(tmp_path, {"pyproject.toml": "", "a.py": "", "b.py": "", "c.py": ""})
+    state = ModuleSummary(names={}, functions={}, classes={}, state={"state.mongo": DRIVER_CLIENT})
+    index = ProjectIndex(DEFAULT_SETTINGS)
+    for name in "abc":
+        index.memo[str(tmp_path / f"{name}.py")] = Record(state, True, serial.fingerprint(state))
+    monkeypatch.setattr(index_module, "MAX_STATE_FILES", 2)
+    assert dict(index.view(str(tmp_path / "a.py")).app_state()) == {}
+    monkeypatch.setattr(index_module, "MAX_STATE_FILES", 3)
+    assert dict(ProjectIndex(DEFAULT_SETTINGS).view(str(tmp_path / "a.py")).app_state()) == {}  # no evidence
+    index._app_state.clear()
+    assert dict(index.view(str(tmp_path / "a.py")).app_state()) == {"state.mongo": DRIVER_CLIENT}

@@ -35,7 +35,8 @@ from typing import Dict, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
 
 from ..files import TooLarge, decode_lines, read_regular
 from ..filesize import DEFAULT_MAX_FILE_SIZE
-from ..plumbing import discover
+from ..config import matches_filename
+from ..plumbing import DEFAULT_EXCLUDE
 from ..semantic.model import SemanticModel
 from ..semantic.project import EMPTY
 from ..semantic.summary import ModuleSummary, ValueKind, ValueSummary, summarize
@@ -54,6 +55,10 @@ RECURSION_HEADROOM = 4000
 # Words in a module's text that make it worth asking the project's framework state.
 _STATE_WORDS = (".state", "app[", "config_dict")
 _FILE_KEY = "file:"  # Entry.deps key of a conftest.py a test module read fixtures from
+# Framework state is read from every module of the project; a "project" with more files than this
+# (a home directory checked without a project marker) gives none: all or nothing, since a key
+# stored with two values in two modules must not be seen with one.
+MAX_STATE_FILES = 5000
 
 
 @contextmanager
@@ -187,7 +192,7 @@ class ProjectIndex:
         if found is None:
             merged: Dict[str, ValueSummary] = {}
             conflicting: Set[str] = set()
-            for module in discover([top]).files:
+            for module in _project_files(top) or ():
                 summary = self.record(os.path.abspath(module)).summary
                 for key, value in (summary.state.items() if summary is not None else ()):
                     if merged.setdefault(key, value) != value:
@@ -442,6 +447,18 @@ class ModuleView:
         if any(word in lowered for word in _STATE_WORDS):
             return any(_holds_driver(v) for v in self.app_state().values())
         return False
+
+
+def _project_files(top: str) -> Optional[List[str]]:
+    """The ``.py`` files under ``top`` (the commands' default excludes apply), or None when there
+    are more than MAX_STATE_FILES: the walk stops there."""
+    found: List[str] = []
+    for root, dirs, files in os.walk(top):
+        dirs[:] = sorted(d for d in dirs if not matches_filename(os.path.join(root, d), DEFAULT_EXCLUDE))
+        found.extend(os.path.join(root, name) for name in sorted(files) if name.endswith(".py"))
+        if len(found) > MAX_STATE_FILES:
+            return None
+    return found
 
 
 def is_test_module(path: str) -> bool:
