@@ -220,7 +220,8 @@ def test_stale_temporary_files_are_removed_fresh_ones_left(tmp_path: Path) -> No
     two_hours_ago = time.time() - 7200
     os.utime(old, (two_hours_ago, two_hours_ago))
     disk = DiskCache(str(cache), DEFAULT_SETTINGS)
-    entry = Entry(size=1, mtime_ns=2, imports=((0, "a", ("b",)),), evidence=False, deps={"a": "none"}, summary=None)
+    entry = Entry(size=1, mtime_ns=2, imports=((0, "a", ("b",)),), evidence=False, deps={"a": "none"},
+                  summary_data=None, fingerprint="none")
     disk.store("/some/where.py", entry)
     assert not old.exists() and fresh.exists()
     assert disk.load("/some/where.py", 1, 2) == entry

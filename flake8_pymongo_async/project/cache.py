@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from .. import __version__
-from ..semantic.summary import ModuleSummary
 from ..plumbing import PROG as TOOL
 from ..settings import Settings
 from . import serial
@@ -46,7 +45,10 @@ class Entry:
     imports: Tuple[ImportSpec, ...]
     evidence: bool  # the module or one of its first-party imports mentions the driver
     deps: Mapping[str, str]  # what the walk asked about -> serial.fingerprint of the answer
-    summary: Optional[ModuleSummary]  # None: unknown (no evidence, or does not parse)
+    # serial.encode of the summary (None: unknown, no evidence or does not parse), decoded only
+    # when a walk asks for it (``index.Record``); and its serial.fingerprint.
+    summary_data: Any
+    fingerprint: str
 
 
 def settings_fingerprint(settings: Settings) -> str:
@@ -78,9 +80,12 @@ class DiskCache:
                     and data.get("path") == path and data.get("size") == size
                     and data.get("mtime_ns") == mtime_ns):
                 return None
+            fingerprint = data["fingerprint"]
+            if not isinstance(fingerprint, str):
+                return None
             return Entry(size=size, mtime_ns=mtime_ns, imports=_imports(data["imports"]),
                          evidence=_bool(data["evidence"]), deps=_deps(data["deps"]),
-                         summary=serial.decode(data["summary"], Optional[ModuleSummary]))
+                         summary_data=data["summary"], fingerprint=fingerprint)
         except (OSError, ValueError, KeyError, TypeError, RecursionError):
             return None  # absent, unreadable, truncated, foreign or from another shape: not used
 
@@ -92,7 +97,7 @@ class DiskCache:
             "path": path, "size": entry.size, "mtime_ns": entry.mtime_ns,
             "imports": [[level, module, list(names)] for level, module, names in entry.imports],
             "evidence": entry.evidence, "deps": dict(entry.deps),
-            "summary": serial.encode(entry.summary, Optional[ModuleSummary]),
+            "summary": entry.summary_data, "fingerprint": entry.fingerprint,
         }
         try:
             text = json.dumps(data, separators=(",", ":"), ensure_ascii=True)

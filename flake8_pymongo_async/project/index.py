@@ -31,7 +31,7 @@ import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Dict, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
 
 from ..files import TooLarge, decode_lines, read_regular
 from ..filesize import DEFAULT_MAX_FILE_SIZE
@@ -73,13 +73,29 @@ def recursion_headroom() -> Iterator[None]:
             sys.setrecursionlimit(limit)
 
 
-@dataclass(frozen=True)
 class Record:
-    """What the project knows of one module file."""
+    """What the project knows of one module file. A summary read from the disk cache is decoded
+    the first time it is asked for (the evidence pre-filter needs only ``evidence``); one that does
+    not decode (an entry written by hand?) is unknown."""
 
-    summary: Optional[ModuleSummary]
-    evidence: bool  # the module, or a first-party module it imports, names the driver
-    fingerprint: str = "none"  # serial.fingerprint(summary)
+    __slots__ = ("evidence", "fingerprint", "_summary", "_data")
+
+    def __init__(self, summary: Optional[ModuleSummary], evidence: bool, fingerprint: str = "none",
+                 data: Any = None) -> None:
+        self.evidence = evidence  # the module, or a first-party module it imports, names the driver
+        self.fingerprint = fingerprint  # serial.fingerprint(summary)
+        self._summary = summary
+        self._data = data  # serial.encode(summary), still to decode
+
+    @property
+    def summary(self) -> Optional[ModuleSummary]:
+        if self._data is not None:
+            data, self._data = self._data, None
+            try:
+                self._summary = serial.decode(data, Optional[ModuleSummary])
+            except (ValueError, TypeError, RecursionError):
+                self._summary = None
+        return self._summary
 
 
 UNKNOWN_MODULE = Record(None, False)
@@ -129,6 +145,7 @@ class ProjectIndex:
         self._places: Dict[str, Optional[Place]] = {}
         self._conftests: Dict[str, Tuple[str, ...]] = {}
         self._app_state: Dict[str, Mapping[str, ValueSummary]] = {}
+        self._resolved: Dict[Tuple[str, Tuple[str, ...]], Optional[str]] = {}
 
     # ------------------------------------------------------------------ what the checker uses
     def view(self, filename: Optional[str]) -> ModuleView:
@@ -161,8 +178,15 @@ class ProjectIndex:
             self.nesting -= 1
         return self.memo.get(path, UNKNOWN_MODULE)
 
-    def answer(self, roots: Sequence[str], name: str) -> Record:
-        return self.record(resolve(name, roots))
+    def answer(self, roots: Tuple[str, ...], name: str) -> Record:
+        return self.record(self.resolve(name, roots))
+
+    def resolve(self, name: str, roots: Tuple[str, ...]) -> Optional[str]:
+        """``locate.resolve``, memoised: the files of the project do not move during a run."""
+        key = (name, roots)
+        if key not in self._resolved:
+            self._resolved[key] = resolve(name, roots)
+        return self._resolved[key]
 
     def conftest_fixtures(self, path: Optional[str], place: Optional[Place],
                           used: Optional[Dict[str, str]] = None) -> Mapping[str, ValueSummary]:
@@ -248,7 +272,7 @@ class ProjectIndex:
             self._parse(node)
         package = place.package if place else None
         for name in candidate_names(node.specs, package):
-            target = resolve(name, node.roots)
+            target = self.resolve(name, node.roots)
             if target is not None:
                 node.successors.append(target)
         if node.is_test:
@@ -328,7 +352,7 @@ class ProjectIndex:
     def _summarise_one(self, node: _Node) -> Record:
         entry = node.entry
         if entry is not None and all(self._dep_fingerprint(node, key) == fp for key, fp in entry.deps.items()):
-            return Record(entry.summary, entry.evidence, serial.fingerprint(entry.summary))
+            return Record(None, entry.evidence, entry.fingerprint, data=entry.summary_data)
         self._parse(node)
         if node.unreadable:
             return UNKNOWN_MODULE
@@ -344,11 +368,14 @@ class ProjectIndex:
         if evidence and node.tree is not None:
             summary = self._walk(node, view)
         evidence = summary is not None
+        data = None if summary is None else serial.encode(summary)
+        fingerprint = serial.data_fingerprint(data)
         if self.disk is not None:
             self.disk.store(node.path, Entry(size=node.size, mtime_ns=node.mtime_ns, imports=node.specs,
-                                             evidence=evidence, deps=dict(view.used), summary=summary))
+                                             evidence=evidence, deps=dict(view.used), summary_data=data,
+                                             fingerprint=fingerprint))
         node.tree, node.lines = None, ()  # the tree is not needed any more
-        return Record(summary, evidence, serial.fingerprint(summary))
+        return Record(summary, evidence, fingerprint)
 
     def _walk(self, node: _Node, view: _SummaryView) -> Optional[ModuleSummary]:
         assert node.tree is not None
@@ -363,7 +390,7 @@ class ProjectIndex:
     def _dep_fingerprint(self, node: _Node, key: str) -> str:
         if key.startswith(_FILE_KEY):
             return self.record(key[len(_FILE_KEY):]).fingerprint
-        return self.record(resolve(key, node.roots)).fingerprint
+        return self.record(self.resolve(key, node.roots)).fingerprint
 
 
 _SHARED: Dict[Tuple[Settings, Optional[str]], ProjectIndex] = {}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import hashlib
 import json
 import sys
@@ -25,6 +26,7 @@ _SCALARS = (str, int, float, bool)
 _MAPPINGS = {"Mapping", "Dict", "dict", "MappingProxyType"}
 
 
+@functools.lru_cache(maxsize=None)  # the classes are few; resolving string annotations is slow
 def _hints(cls: Type[Any]) -> Dict[str, Any]:
     module = sys.modules[cls.__module__]
     return typing.get_type_hints(cls, vars(module))
@@ -155,7 +157,12 @@ SCHEMA = schema_fingerprint()
 
 def fingerprint(summary: Optional[ModuleSummary]) -> str:
     """What identifies a summary's content (for the dependencies of a cache entry)."""
-    if summary is None:
+    return data_fingerprint(None if summary is None else encode(summary))
+
+
+def data_fingerprint(data: Any) -> str:
+    """``fingerprint`` of the summary that ``encode`` gave ``data`` for (None: no summary)."""
+    if data is None:
         return "none"
-    text = json.dumps(encode(summary), sort_keys=True, separators=(",", ":"))
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:20]
