@@ -7,9 +7,12 @@ A script, not a test (nothing here is asserted; it always exits 0 once it has me
 library only; everything else runs in child processes.
 
 1. Corpus: PyMongo 4.20.0's ``pymongo/asynchronous`` and ``gridfs/asynchronous`` and Beanie 2.0.0's
-   ``beanie/`` package, about 29,000 lines. Each sdist is fetched once with
-   ``pip download --no-deps --no-binary :all:`` into the cache (default ``~/.cache/pma-bench``) and
-   extracted there. Nothing is committed.
+   ``beanie/`` package, about 29,000 lines. Each sdist is taken from ``tests/data/realworld/sdists``
+   when it is there, else fetched once with ``pip download --no-deps --no-binary :all:``, into the
+   cache (default ``~/.cache/pma-bench``) and extracted there. Nothing is committed. A second,
+   cross-module corpus is generated there too: a package whose routers name no driver and import
+   their client and collections from other modules, so that every file is checked with the
+   project's summaries (see ``generate_cross_module``).
 2. Environments: four venvs made with this same interpreter, cached under the cache directory:
    flake8 alone (flake8==7.5.0 when it installs), flake8 + this repository, flake8 + flake8-bugbear,
    flake8 + flake8-async. Every venv gets the flake8 version the first one got. The repository is
@@ -19,7 +22,9 @@ library only; everything else runs in child processes.
    in each venv, N rounds interleaved (a, b, c, d, a, b, c, d, ...) after one warm-up run per venv
    that is not counted (it also writes the bytecode: PYTHONDONTWRITEBYTECODE is removed from the
    children's environment). The standalone ``flake8-pymongo-async check -j 1`` command runs in the
-   same rounds. Peak memory is each run's ``ru_maxrss``.
+   same rounds. Peak memory is each run's ``ru_maxrss``. The plugin's venv runs flake8 with the
+   module-summary cache warm (its own folder, filled by the warm-up run), cold (emptied before
+   every run) and off (``--pma-no-cache``), on the main corpus and on the cross-module corpus.
 4. The plugin's own time, in process (in the plugin's venv): every file is read and parsed once,
    then ``checker.check`` is timed, and ``SemanticModel.run`` with every rule family versus with none.
    See the "Method" section of the output.
@@ -53,6 +58,8 @@ CORPUS: List[Tuple[str, str, List[str]]] = [
     ("beanie", "2.0.0", ["beanie"]),
 ]
 REPO_KEY = "pma"
+LOCAL_SDISTS = REPO / "tests" / "data" / "realworld" / "sdists"
+GENERATED = "generated-xmod"  # a generated project whose evidence is in other modules
 
 
 class Config:
@@ -125,6 +132,10 @@ def fetch_sdist(pip: Sequence[str], cache: Path, name: str, version: str) -> Opt
     ex.mkdir(parents=True, exist_ok=True)
     pat = re.compile(rf"(?i)^{re.sub(r'[-_.]+', '[-_.]', name)}-{re.escape(version)}\.(tar\.gz|zip)$")
     found = [f for f in sd.iterdir() if pat.match(f.name)]
+    local = [f for f in LOCAL_SDISTS.glob("*") if pat.match(f.name)] if LOCAL_SDISTS.is_dir() else []
+    if not found and local:
+        shutil.copy2(local[0], sd / local[0].name)  # the test data's copy: no download
+        found = [sd / local[0].name]
     if not found:
         log(f"downloading the sdist of {name}=={version}")
         r = subprocess.run([*pip, "download", "-q", "--no-deps", "--no-binary", ":all:",
@@ -157,6 +168,38 @@ def fetch_sdist(pip: Sequence[str], cache: Path, name: str, version: str) -> Opt
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return target
+
+
+def generate_cross_module(top: Path, routers: int = 40) -> Path:
+    """A FastAPI-style project: ``app/db.py`` holds the client and collections; ``app/repo/*.py``
+    wrap them; each ``app/routers/r*.py`` names no driver and imports from the others. Rewritten on
+    every run, byte for byte the same (so a warm cache stays warm)."""
+    files = {
+        "pyproject.toml": "[project]\nname = 'xmod'\nversion = '0'\n",
+        "app/__init__.py": "",
+        "app/db.py": ("from pymongo import AsyncMongoClient\n\nclient = AsyncMongoClient()\n"
+                      "db = client.app\nusers = db.users\norders = db.orders\n\n\n"
+                      "def get_db():\n    return db\n"),
+        "app/repo/__init__.py": "from .users import UserRepo\n",
+        "app/repo/users.py": ("from app.db import users\n\n\nclass UserRepo:\n"
+                              "    def __init__(self):\n        self.collection = users\n\n"
+                              "    async def first(self):\n        return await self.collection.find_one({})\n"),
+        "app/routers/__init__.py": "",
+    }
+    for i in range(routers):
+        files[f"app/routers/r{i}.py"] = (
+            f"from app.db import client, orders\nfrom app.repo import UserRepo\nfrom app import db as database\n\n\n"
+            f"async def list_{i}():\n    return [o async for o in orders.find({{'n': {i}}})]\n\n\n"
+            f"async def shutdown_{i}():\n    await client.close()\n\n\n"
+            f"async def user_{i}():\n    return await UserRepo().first()\n\n\n"
+            f"def handle_{i}(value):\n    total = 0\n    for step in range(value):\n"
+            f"        total += step * {i}\n    return total, database\n")
+    for name, text in files.items():
+        path = top / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.is_file() or path.read_text() != text:
+            path.write_text(text)
+    return top / "app"
 
 
 def py_files(path: Path) -> List[Path]:
@@ -355,6 +398,8 @@ def git_head() -> str:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=5, help="timed rounds (default 5), after one warm-up round")
+    ap.add_argument("--only-this-plugin", action="store_true",
+                    help="measure flake8 alone and with this plugin only (no flake8-bugbear, no flake8-async)")
     ap.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "pma-bench",
                     help="where the sdists, the extracted corpus and the venvs live (default ~/.cache/pma-bench)")
     a = ap.parse_args()
@@ -379,6 +424,8 @@ def main() -> int:
     versions: Dict[str, str] = {"flake8": flake8_version}
     ready: List[Config] = [BASE]
     for cfg in CONFIGS[1:]:
+        if a.only_this_plugin and cfg.key != REPO_KEY:
+            continue
         venv = venvs / cfg.key
         if make_venv(venv, [f"flake8=={flake8_version}", *cfg.extra]):
             ready.append(cfg)
@@ -434,6 +481,21 @@ def bench(a: argparse.Namespace, cache: Path, venvs: Path, ready: List[Config], 
                "--exit-zero", *rel_paths]
     jobs: List[Tuple[str, List[str]]] = [(c.key, [str(venv_python(venvs / c.key)), *flake8_cmd]) for c in ready]
     jobs.append(("cli", cli_cmd))
+    # The "pma" row keeps its summaries in a folder of its own, warm after its warm-up run.
+    pma_python = str(venv_python(pma_venv))
+    cache_dirs = {REPO_KEY: scratch / "cache-warm", "pma-cold": scratch / "cache-cold"}
+    jobs = [(key, cmd + [f"--pma-cache-dir={cache_dirs[REPO_KEY]}"] if key == REPO_KEY else cmd) for key, cmd in jobs]
+    jobs.append(("pma-cold", [pma_python, *flake8_cmd, f"--pma-cache-dir={cache_dirs['pma-cold']}"]))
+    jobs.append(("pma-nocache", [pma_python, *flake8_cmd, "--pma-no-cache"]))
+    xmod = generate_cross_module(root / GENERATED)
+    xmod_files = py_files(xmod)
+    xmod_rel = str(xmod.relative_to(root))
+    xmod_cmd = ["-m", "flake8", "--isolated", "-j1", xmod_rel]
+    jobs.append(("x-flake8", [str(venv_python(venvs / BASE.key)), *xmod_cmd]))
+    jobs.append(("x-warm", [pma_python, *xmod_cmd, f"--pma-cache-dir={scratch / 'x-cache-warm'}"]))
+    jobs.append(("x-cold", [pma_python, *xmod_cmd, f"--pma-cache-dir={scratch / 'x-cache-cold'}"]))
+    jobs.append(("x-nocache", [pma_python, *xmod_cmd, "--pma-no-cache"]))
+    cold_dirs = {"pma-cold": scratch / "cache-cold", "x-cold": scratch / "x-cache-cold"}
 
     # Which plugins each flake8 sees, from the directory it runs in (a stray *.egg-info on sys.path
     # would register a plugin in the wrong venv): ours must be in its venv only.
@@ -451,6 +513,8 @@ def bench(a: argparse.Namespace, cache: Path, venvs: Path, ready: List[Config], 
     for rnd in range(a.runs + 1):
         label = "warm-up" if rnd == 0 else f"round {rnd}/{a.runs}"
         for key, cmd in jobs:
+            if key in cold_dirs:
+                shutil.rmtree(cold_dirs[key], ignore_errors=True)
             m = measure(cmd, root, scratch)
             ok_codes = (0,) if key == "cli" else (0, 1)
             if m.code not in ok_codes or "Traceback" in m.stderr or "critical error" in m.stderr.lower():
@@ -480,6 +544,7 @@ def bench(a: argparse.Namespace, cache: Path, venvs: Path, ready: List[Config], 
     for c in ready:
         notes.append(f"`flake8 --version` in the {c.key} venv: {plugins[c.key]}")
     report(a, ready, results, problems, split, versions, notes, corpus_desc, files, n_lines)
+    report_cache(results, len(xmod_files), count_lines(xmod_files))
     return 0
 
 
@@ -598,6 +663,32 @@ def report(a: argparse.Namespace, ready: List[Config], results: Dict[str, List[M
         for n in notes:
             p(f"- {n}")
         p("")
+
+
+def report_cache(results: Dict[str, List[Measure]], x_files: int, x_lines: int) -> None:
+    """The module-summary cache: flake8 with the plugin, warm, cold and off, against flake8 alone."""
+    p = print
+    base = med([m.cpu for m in results[BASE.key]])
+    x_base = med([m.cpu for m in results["x-flake8"]])
+    p("### The module-summary cache\n")
+    p("`python -m flake8 --isolated -j1`, median CPU s (same rounds as above). _warm_: the cache folder "
+      "filled by the warm-up run; _cold_: emptied before every run; _off_: `--pma-no-cache`.\n")
+    p("| corpus | flake8 alone | warm | cold | off | warm ratio | cold ratio | off ratio |")
+    p("|---|---:|---:|---:|---:|---:|---:|---:|")
+    rows = (("main corpus", base, REPO_KEY, "pma-cold", "pma-nocache"),
+            (f"cross-module ({x_files} files, {x_lines:,} lines, generated)", x_base, "x-warm", "x-cold", "x-nocache"))
+    for label, alone, warm, cold, off in rows:
+        cpu = [med([m.cpu for m in results[k]]) for k in (warm, cold, off)]
+        p(f"| {label} | {fmt_s(alone)} | " + " | ".join(fmt_s(c) for c in cpu) + " | "
+          + " | ".join(f"{c / alone:.3f}x" for c in cpu) + " |")
+    p("")
+    warm = med([m.cpu for m in results[REPO_KEY]]) / base
+    cold = med([m.cpu for m in results["pma-cold"]]) / base
+    p(f"Targets on the main corpus: warm <= 1.10x: **{warm:.3f}x, {'met' if warm <= 1.10 else 'NOT met'}**; "
+      f"cold <= 1.25x: **{cold:.3f}x, {'met' if cold <= 1.25 else 'NOT met'}**.\n")
+    x_out = results["x-warm"][-1].stdout.splitlines()
+    p(f"Findings on the cross-module corpus (last warm run): "
+      f"{sum(1 for line in x_out if ': PMA' in line)} PMA lines.\n")
 
 
 if __name__ == "__main__":

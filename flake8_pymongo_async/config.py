@@ -10,6 +10,9 @@ table (searched from the common directory of the checked paths upwards)::
     extend-exclude = ["generated", "migrations/*.py"]   # skipped while walking directories
     extra-factories = ["collection:app.db.get_users"]   # as --pma-extra-factories
     max-file-size = 10                    # megabytes; larger files are not checked (0: no limit)
+    source-roots = ["src", "lib"]         # as --pma-source-roots, relative to this file
+    cache-dir = ".cache/pma"              # as --pma-cache-dir, relative to this file
+    no-cache = false                      # as --pma-no-cache
 
 select, ignore and per-file-ignores mean exactly what flake8's options of the same name mean (the
 longest matching prefix wins, a tie is ignored; only the most specific per-file-ignores pattern
@@ -32,11 +35,12 @@ from pathlib import Path
 from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 from .filesize import DEFAULT_MAX_FILE_SIZE, parse_max_file_size
-from .settings import Settings, parse_extra_factories
+from .settings import Settings, parse_extra_factories, parse_source_roots
 
 TABLE = "flake8-pymongo-async"
 SECTION = f"[tool.{TABLE}]"
-KEYS = ("select", "ignore", "per-file-ignores", "extend-exclude", "extra-factories", "max-file-size")
+KEYS = ("select", "ignore", "per-file-ignores", "extend-exclude", "extra-factories", "max-file-size",
+        "source-roots", "cache-dir", "no-cache")
 
 # flake8's own rule for codes and code prefixes (flake8.defaults.VALID_CODE_PREFIX).
 VALID_CODE_PREFIX = re.compile(r"^[A-Z]{1,3}[0-9]{0,3}$", re.ASCII)
@@ -155,9 +159,12 @@ class Config:
     extend_exclude: Tuple[str, ...] = ()
     extra_factories: FrozenSet[str] = field(default_factory=frozenset)
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; 0 means no limit
+    source_roots: Tuple[str, ...] = ()  # absolute directories
+    cache_dir: Optional[str] = None  # absolute; None: the default cache directory
+    no_cache: bool = False
 
     def settings(self) -> Settings:
-        return Settings(extra_factories=self.extra_factories)
+        return Settings(extra_factories=self.extra_factories, source_roots=self.source_roots)
 
 
 def mentions_table(text: str) -> bool:
@@ -252,11 +259,7 @@ def _from_table(path: Path, table: Dict[str, Any]) -> Config:
         raise ConfigError(f"{where} extend-exclude: expected a list of glob patterns, got {exclude!r}")
     extend_exclude = tuple(normalize_pattern(p.strip(), parent) for p in exclude if p.strip())
 
-    factories = table.get("extra-factories", [])
-    if isinstance(factories, str):
-        factories = factories.split(",")
-    if not isinstance(factories, list) or not all(isinstance(f, str) for f in factories):
-        raise ConfigError(f"{where} extra-factories: expected a list of KIND:NAME strings, got {factories!r}")
+    factories = _string_list(table, "extra-factories", where, "KIND:NAME strings")
     try:
         extra = parse_extra_factories(factories, option=f"{where} extra-factories")
     except ValueError as exc:
@@ -269,8 +272,34 @@ def _from_table(path: Path, table: Dict[str, Any]) -> Config:
         except ValueError as exc:
             raise ConfigError(str(exc)) from None
 
+    roots = _string_list(table, "source-roots", where, "directories")
+    try:
+        source_roots = parse_source_roots(roots, parent, option=f"{where} source-roots")
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+
+    cache_dir = table.get("cache-dir")
+    if cache_dir is not None and (not isinstance(cache_dir, str) or not cache_dir.strip()):
+        raise ConfigError(f"{where} cache-dir: expected a directory name, got {cache_dir!r}")
+    no_cache = table.get("no-cache", False)
+    if not isinstance(no_cache, bool):
+        raise ConfigError(f"{where} no-cache: expected true or false, got {no_cache!r}")
+
     return Config(path=path, select=select, ignore=ignore, per_file_ignores=tuple(per_file),
-                  extend_exclude=extend_exclude, extra_factories=extra, max_file_size=max_file_size)
+                  extend_exclude=extend_exclude, extra_factories=extra, max_file_size=max_file_size,
+                  source_roots=source_roots, no_cache=no_cache,
+                  cache_dir=os.path.abspath(os.path.join(parent, os.path.expanduser(cache_dir.strip())))
+                  if cache_dir else None)
+
+
+def _string_list(table: Dict[str, Any], key: str, where: str, what: str) -> List[str]:
+    """A list of strings, or one comma-separated string."""
+    value = table.get(key, [])
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(f"{where} {key}: expected a list of {what}, got {value!r}")
+    return value
 
 
 def max_file_size(option: Optional[str], config: Config) -> int:

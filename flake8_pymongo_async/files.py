@@ -4,16 +4,20 @@
   ``*.py`` is refused without being opened (opening a FIFO blocks until a writer comes); the file is
   opened non-blocking and checked again on the open descriptor, so one swapped for a FIFO between
   the two looks cannot hang either.
+- ``decode_lines``: a source's lines as flake8 reads them (coding cookie / BOM, else latin-1;
+  universal newlines), for the commands and for the project's other modules alike.
 - ``display``: the one form in which every output shows a name or message that may hold bytes that
   are not UTF-8 (``os.fsdecode`` turns them into lone surrogates, which no UTF-8 output can carry):
   each such byte becomes ``\\xNN``, as Python's ``backslashreplace`` shows it.
 """
 from __future__ import annotations
 
+import io
 import os
 import re
 import stat
-from typing import Callable, Tuple
+import tokenize
+from typing import Callable, List, Tuple
 
 from .filesize import oversize_message
 
@@ -86,3 +90,21 @@ def _escape(match: re.Match[str]) -> str:
 def display(text: str) -> str:
     """``text`` with every undecodable byte of a name shown as ``\\xNN``: always valid UTF-8."""
     return _SURROGATE.sub(_escape, text)
+
+
+def decode_lines(data: bytes) -> List[str]:
+    """The lines of a source: coding cookie / BOM (``tokenize``), else latin-1; universal newlines."""
+    try:
+        coding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        lines = io.TextIOWrapper(io.BytesIO(data), coding).readlines()
+    except (LookupError, SyntaxError, UnicodeError):
+        lines = io.TextIOWrapper(io.BytesIO(data), "latin-1").readlines()
+    return _strip_bom(lines)
+
+
+def _strip_bom(lines: List[str]) -> List[str]:
+    if lines and lines[0][:1] == "\ufeff":
+        lines[0] = lines[0][1:]
+    elif lines and lines[0][:3] == "\xef\xbb\xbf":
+        lines[0] = lines[0][3:]
+    return lines

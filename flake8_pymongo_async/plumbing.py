@@ -50,6 +50,26 @@ def usage_error(message: str, command: str = "") -> int:
     return exit_codes.USAGE
 
 
+# --- the cache of module summaries ------------------------------------------------------------------
+
+
+def default_cache_dir() -> str:
+    """Where module summaries are cached unless told otherwise: ``$XDG_CACHE_HOME/flake8-pymongo-async``,
+    else ``~/.cache/flake8-pymongo-async`` (never inside the project being checked)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, PROG)
+
+
+def cache_directory(config: Config, no_cache: bool = False, option: Optional[str] = None) -> Optional[str]:
+    """Where the commands cache module summaries: ``--cache-dir``, else ``cache-dir``, else the
+    default (outside the project); None with ``--no-cache`` or ``no-cache = true``."""
+    if no_cache or config.no_cache:
+        return None
+    if option:
+        return os.path.abspath(os.path.expanduser(option))
+    return config.cache_dir or default_cache_dir()
+
+
 # --- -j / --jobs ---------------------------------------------------------------------------------
 
 
@@ -176,6 +196,16 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-j", "--jobs", default="auto", metavar="N",
                         help="files processed in parallel, or 'auto' for one per CPU (default: auto)")
     add_max_file_size_argument(parser)
+    add_cache_arguments(parser)
+
+
+def add_cache_arguments(parser: argparse.ArgumentParser) -> None:
+    """--cache-dir/--no-cache: where the summaries of the project's modules are cached."""
+    parser.add_argument("--cache-dir", metavar="DIR",
+                        help="cache the summaries of the project's modules here (overrides cache-dir in "
+                             "the configuration; default: ~/.cache/flake8-pymongo-async or $XDG_CACHE_HOME)")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="do not read or write the cache of module summaries")
 
 
 @dataclass(frozen=True)
@@ -188,6 +218,7 @@ class Setup:
     max_file_size: int  # bytes, 0 for no limit
     # (path, reason) for what the directory walk could not read: reported, counted as not checked
     problems: List[Tuple[str, str]] = field(default_factory=list)
+    cache_dir: Optional[str] = None  # where module summaries are cached; None: not on disk
 
 
 def setup(args: argparse.Namespace) -> Setup:
@@ -205,7 +236,8 @@ def setup(args: argparse.Namespace) -> Setup:
     found = discover(paths, config.extend_exclude)
     return Setup(config=config, selection=chosen, settings=config.settings(),
                  jobs=jobs if jobs is not None else os.cpu_count() or 1, files=found.files,
-                 max_file_size=max_file_size(args.max_file_size, config), problems=found.problems)
+                 max_file_size=max_file_size(args.max_file_size, config), problems=found.problems,
+                 cache_dir=cache_directory(config, args.no_cache, args.cache_dir))
 
 
 # --- what checking a file gives --------------------------------------------------------------------

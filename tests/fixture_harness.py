@@ -29,6 +29,8 @@ from typing import Callable, Iterable, List, Optional, Sequence, Tuple
 TESTS_DIR = Path(__file__).resolve().parent
 REPO_ROOT = TESTS_DIR.parent
 FIXTURES_DIR = TESTS_DIR / "fixtures"
+# Multi-file fixtures (small projects), checked together by test_fixture_packages.py.
+PACKAGES_DIR = FIXTURES_DIR / "packages"
 
 # (line 1-based, code, column 1-based as flake8 prints it)
 Key = Tuple[int, str, int]
@@ -174,7 +176,13 @@ def check_fixture(path: Path, check: Optional[Callable] = None) -> str:
 
 
 def fixture_paths() -> List[Path]:
-    return sorted(p for p in FIXTURES_DIR.rglob("*.py") if p.is_file())
+    return sorted(p for p in FIXTURES_DIR.rglob("*.py") if p.is_file() and PACKAGES_DIR not in p.parents)
+
+
+def single_file_fixture_args() -> List[str]:
+    """``tests/fixtures``'s entries but the packages, relative to the repository: to hand a command
+    the single-file fixtures (a package may hold a module that does not parse, on purpose)."""
+    return [p.relative_to(REPO_ROOT).as_posix() for p in sorted(FIXTURES_DIR.iterdir()) if p != PACKAGES_DIR]
 
 
 def codes_named_by(path: Path) -> List[str]:

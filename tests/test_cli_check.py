@@ -19,10 +19,11 @@ import pytest
 
 from flake8_pymongo_async import checker, cli
 
+import fixture_harness as fh
 from flake8_alone import FLAKE8
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = sorted(p for p in (ROOT / "tests" / "fixtures").rglob("*.py") if p.is_file())
+FIXTURES = fh.fixture_paths()  # single-file fixtures (the packages are checked as projects)
 EXAMPLES = ROOT / "examples"
 MOTOR_IMPORT = "from motor.motor_asyncio import AsyncIOMotorClient\n"
 REPORT = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]+\d+) (?P<text>.+)$")
@@ -79,7 +80,7 @@ def test_same_as_flake8_on_each_fixture(capsys, monkeypatch, path: Path) -> None
 @pytest.mark.parametrize("jobs", ["1", "3"])
 def test_same_as_flake8_on_directories(jobs: str) -> None:
     """Through the installed console script, on the fixture directory and examples/ together."""
-    args = ["tests/fixtures", "examples/"]
+    args = [*fh.single_file_fixture_args(), "examples/"]
     expected = flake8("--isolated", "--select=PMA", *args, cwd=ROOT)
     exe = shutil.which("flake8-pymongo-async")
     command = [exe] if exe else [sys.executable, "-m", "flake8_pymongo_async.cli"]
@@ -104,7 +105,8 @@ def test_parallel_output_is_deterministic(capsys, monkeypatch) -> None:
     monkeypatch.chdir(ROOT)
     outputs = set()
     for jobs in ("1", "2", "4", "auto"):
-        status, out, err = run_cli(capsys, "check", "--isolated", "-j", jobs, "tests/fixtures", "examples")
+        status, out, err = run_cli(capsys, "check", "--isolated", "-j", jobs, *fh.single_file_fixture_args(),
+                                   "examples")
         assert status == 1 and err == ""
         outputs.add(out)
     assert len(outputs) == 1
@@ -193,10 +195,10 @@ def test_missing_file_is_an_error_but_the_others_are_checked(capsys, tmp_path: P
 def test_internal_error_in_one_file(capsys, monkeypatch, tmp_path: Path) -> None:
     real = checker.analyse  # what the command calls (checker.check gives only the diagnostics)
 
-    def crash_on_boom(tree, lines, settings=None):
+    def crash_on_boom(tree, lines, settings=None, project=None):
         if any("boom" in line for line in lines):
             raise ValueError("boom")
-        return real(tree, lines, settings) if settings is not None else real(tree, lines)
+        return real(tree, lines, settings, project) if settings is not None else real(tree, lines)
 
     monkeypatch.setattr(checker, "analyse", crash_on_boom)
     boom = write(tmp_path, "boom.py", MOTOR_IMPORT + "boom = 1\n")

@@ -19,6 +19,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+import fixture_harness as fh
+
 from flake8_pymongo_async import cli
 from flake8_pymongo_async.rules.registry import GUIDE, RULES, FixAvailability
 
@@ -124,7 +126,7 @@ def test_github_reports_files_that_could_not_be_checked(capsys, tmp_path: Path, 
 
 
 def test_every_github_line_is_a_workflow_command(capsys, in_root) -> None:
-    _, out, _ = run_check(capsys, "--format", "github", "tests/fixtures", "examples")
+    _, out, _ = run_check(capsys, "--format", "github", *fh.single_file_fixture_args(), "examples")
     pattern = re.compile(r"^::warning file=[^,:]+,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,"
                          r"title=PMA\d{3} [a-z0-9-]+::[^\r\n]+$")
     lines = out.splitlines()

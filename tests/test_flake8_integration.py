@@ -279,7 +279,7 @@ def test_bad_extra_factories_in_config(tmp_path: Path) -> None:
 def test_extra_factories_reach_the_checker(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     seen: List[Settings] = []
 
-    def spy(tree: ast.AST, lines: object, settings: Settings) -> list:
+    def spy(tree: ast.AST, lines: object, settings: Settings, project: object = None) -> list:
         seen.append(settings)
         return []
 

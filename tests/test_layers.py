@@ -20,6 +20,7 @@ LAYERS: Sequence[Tuple[str, Sequence[str]]] = (
                     "processes", "config", "plumbing")),
     ("api", ("api",)),
     ("semantic", ("semantic",)),
+    ("project", ("project",)),
     ("rules", ("rules",)),
     ("checker", ("checker", "reporter")),
     ("presentation", ("fix", "output", "report", "docs_render")),

@@ -34,7 +34,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "Check Python files for what breaks when Motor or sync PyMongo code moves to PyMongo Async: "
         "the same findings as `flake8 --select=PMA`, without flake8. Configuration comes from "
         "[tool.flake8-pymongo-async] in the nearest pyproject.toml (select, ignore, per-file-ignores, "
-        "extend-exclude, extra-factories, max-file-size); `# noqa` comments work as in flake8."
+        "extend-exclude, extra-factories, max-file-size, source-roots, cache-dir, no-cache); `# noqa` comments work as in flake8."
     )
     parser.add_argument("paths", nargs="*", metavar="PATH",
                         help="files or directories to check (default: .); '-' reads stdin")
@@ -55,6 +55,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--isolated", action="store_true", help="ignore every configuration file")
     parser.add_argument("--output-file", metavar="FILE", help="write the report to FILE instead of stdout")
     add_max_file_size_argument(parser)
+    plumbing.add_cache_arguments(parser)
 
 
 def _load_config(args: argparse.Namespace, paths: Sequence[str]) -> Config:
@@ -71,6 +72,7 @@ def build_options(args: argparse.Namespace, config: Config) -> engine.Options:
         disable_noqa=args.disable_noqa,
         stdin_display_name=args.stdin_display_name,
         max_file_size=max_file_size(args.max_file_size, config),
+        cache_dir=plumbing.cache_directory(config, args.no_cache, args.cache_dir),
     )
 
 

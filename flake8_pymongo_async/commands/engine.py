@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import ast
 import functools
-import io
 import sys
-import tokenize
 from dataclasses import dataclass
 from typing import List, Optional, Sequence
 
@@ -27,10 +25,11 @@ from .. import checker, noqa
 from ..columns import ByteColumns
 from ..config import Selection
 from ..diagnostics import Diagnostic
-from ..files import TooLarge, read_regular
+from ..files import TooLarge, decode_lines, read_regular
 from ..filesize import DEFAULT_MAX_FILE_SIZE, format_size
 from ..plumbing import STDIN, ErrorKind, FileResult, Finding, resolve_jobs
 from ..processes import map_in_pool
+from ..project.index import shared_index
 from ..settings import DEFAULT_SETTINGS, Settings
 
 DEFAULT_STDIN_NAME = "stdin"  # flake8's default --stdin-display-name
@@ -45,6 +44,7 @@ class Options:
     disable_noqa: bool = False
     stdin_display_name: str = DEFAULT_STDIN_NAME
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes, 0 for no limit
+    cache_dir: Optional[str] = None  # where module summaries are cached; None: not on disk
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -66,24 +66,6 @@ def decode_stdin(data: bytes) -> List[str]:
     return decode_lines(data)
 
 
-def decode_lines(data: bytes) -> List[str]:
-    """The lines of a source: coding cookie / BOM (``tokenize``), else latin-1; universal newlines."""
-    try:
-        coding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        lines = io.TextIOWrapper(io.BytesIO(data), coding).readlines()
-    except (LookupError, SyntaxError, UnicodeError):
-        lines = io.TextIOWrapper(io.BytesIO(data), "latin-1").readlines()
-    return _strip_bom(lines)
-
-
-def _strip_bom(lines: List[str]) -> List[str]:
-    if lines and lines[0][:1] == "\ufeff":
-        lines[0] = lines[0][1:]
-    elif lines and lines[0][:3] == "\xef\xbb\xbf":
-        lines[0] = lines[0][3:]
-    return lines
-
-
 # --- checking ------------------------------------------------------------------------------------
 
 
@@ -101,7 +83,8 @@ def check_lines(path: str, lines: List[str], options: Options) -> FileResult:
     if not options.disable_noqa and noqa.file_is_ignored(lines):
         return FileResult(path)
     try:
-        analysis = checker.analyse(tree, lines, options.settings)
+        project = shared_index(options.settings, options.cache_dir).view(path)
+        analysis = checker.analyse(tree, lines, options.settings, project)
     except Exception as exc:  # includes RecursionError: never a traceback, the other files go on
         return FileResult(path, error_kind=ErrorKind.INTERNAL,
                           error=f"internal error: {type(exc).__name__}: {_one_line(exc)}")

@@ -57,6 +57,7 @@ class Options:
     diff: bool
     roots: Tuple[str, ...] = ()  # the paths given: a symlink is written through only to a file inside
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes, 0 for no limit
+    cache_dir: Optional[str] = None  # where module summaries are cached; None: not on disk
 
 
 # ---------------------------------------------------------------------- one file
@@ -74,6 +75,7 @@ def process_file(path: str, options: Options, index: int) -> FileOutcome:
 def fix_file(path: str, options: Options) -> Tuple[FileOutcome, Optional[Tuple[SourceFile, str]]]:
     """The outcome of fixing ``path``, and the source and fixed text still to be written (if any)."""
     from ..fix.engine import fix_text
+    from ..project.index import shared_index
 
     outcome = FileOutcome(path=path)
     try:
@@ -86,7 +88,8 @@ def fix_file(path: str, options: Options) -> Tuple[FileOutcome, Optional[Tuple[S
         return outcome, None
     try:
         result = fix_text(source.text, settings=options.settings, selection=options.selection,
-                          filename=path, unsafe=options.unsafe)
+                          filename=path, unsafe=options.unsafe,
+                          project=shared_index(options.settings, options.cache_dir).view(path))
     except RecursionError:
         outcome.error, outcome.internal = "internal error: the file is nested too deeply to fix", True
         return outcome, None
@@ -253,7 +256,8 @@ def run(args: argparse.Namespace) -> int:
         return plumbing.usage_error(str(exc), command="fix")
     files, jobs = found.files, found.jobs
     options = Options(settings=found.settings, selection=found.selection, unsafe=args.unsafe_fixes,
-                      diff=args.diff, roots=tuple(args.paths), max_file_size=found.max_file_size)
+                      diff=args.diff, roots=tuple(args.paths), max_file_size=found.max_file_size,
+                      cache_dir=found.cache_dir)
     progress = sys.stderr if sys.stderr.isatty() else None
     out = sys.stdout
     summary_out = sys.stderr if args.diff else sys.stdout

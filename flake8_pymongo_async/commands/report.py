@@ -29,7 +29,8 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         return plumbing.usage_error(str(exc), command="report")
     report = build_report(args.paths, settings=found.settings, selection=found.selection, jobs=found.jobs,
-                          files=found.files, problems=found.problems, max_file_size=found.max_file_size)
+                          files=found.files, problems=found.problems, max_file_size=found.max_file_size,
+                          cache_dir=found.cache_dir)
     text = RENDERERS[args.format](report)
     status = report.exit_status()
     for path in report.missing:

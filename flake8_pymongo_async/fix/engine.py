@@ -15,6 +15,7 @@ from typing import Dict, List, Literal, Optional, Tuple, Type
 from .. import checker, noqa
 from ..config import Selection
 from ..diagnostics import Diagnostic, FixAction
+from ..project.index import ModuleView
 from ..settings import DEFAULT_SETTINGS, Settings
 from .actions import plan_all
 from .context import FixContext
@@ -106,6 +107,7 @@ class DiagnosticFilter:
     settings: Settings = DEFAULT_SETTINGS
     selection: Selection = Selection()
     filename: Optional[str] = None  # for per-file-ignores
+    project: Optional[ModuleView] = None  # what the rest of the project tells the checker
 
     def extra_ignore(self) -> Tuple[str, ...]:
         return self.selection.extra_ignore_for(self.filename) if self.filename else ()
@@ -116,7 +118,7 @@ class _Pass:
 
     def __init__(self, text: str, tree: ast.AST, counts: DiagnosticFilter) -> None:
         lines = _lines(text)
-        analysis = checker.analyse(tree, lines, counts.settings)
+        analysis = checker.analyse(tree, lines, counts.settings, counts.project)
         self.all = analysis.diagnostics
         # Never true for `fix`, which skips files nested past MAX_FIX_DEPTH (below the model's limit).
         self.depth_limit_reached = analysis.depth_limit_reached
@@ -136,10 +138,10 @@ class _Pass:
 
 def fix_text(text: str, *, settings: Settings = DEFAULT_SETTINGS, selection: Selection = Selection(),
              filename: Optional[str] = None, unsafe: bool = False,
-             max_passes: int = MAX_PASSES) -> TextResult:
+             max_passes: int = MAX_PASSES, project: Optional[ModuleView] = None) -> TextResult:
     """Fix ``text``. ``selection`` and ``filename`` (for per-file-ignores) decide which diagnostics
     count, exactly as for ``check``; ``# noqa`` comments are respected."""
-    counts = DiagnosticFilter(settings=settings, selection=selection, filename=filename)
+    counts = DiagnosticFilter(settings=settings, selection=selection, filename=filename, project=project)
     result = TextResult(original=text, text=text)
     if has_lone_cr(text):
         result.skipped = "line endings with a lone carriage return are not supported"
@@ -246,7 +248,8 @@ HowFixed = Literal["safe", "unsafe", "manual"]
 
 
 def classify(text: str, *, settings: Settings = DEFAULT_SETTINGS, selection: Selection = Selection(),
-             filename: Optional[str] = None) -> Tuple[List[Tuple[Diagnostic, HowFixed, str]], int, bool]:
+             filename: Optional[str] = None,
+             project: Optional[ModuleView] = None) -> Tuple[List[Tuple[Diagnostic, HowFixed, str]], int, bool]:
     """Each counted diagnostic of ``text`` with how it gets fixed: "safe" (by default), "unsafe"
     (with --unsafe-fixes) or "manual", and why when manual. Also the number suppressed by noqa, and
     whether code nested past the model's limit went unchecked.
@@ -256,7 +259,8 @@ def classify(text: str, *, settings: Settings = DEFAULT_SETTINGS, selection: Sel
     tree = _parse(text)
     if noqa.file_is_ignored(_lines(text)):
         return [], 0, False
-    state = _Pass(text, tree, DiagnosticFilter(settings=settings, selection=selection, filename=filename))
+    state = _Pass(text, tree, DiagnosticFilter(settings=settings, selection=selection, filename=filename,
+                                               project=project))
     fixable = [d for d in state.counted if d.fix is not None]
     plans = plan_all(state.ctx, fixable) if fixable else None
     planned = {id(d) for p in (plans.plans if plans else []) for d in p.diagnostics}

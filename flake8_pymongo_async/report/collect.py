@@ -112,8 +112,9 @@ class Report:
 
 
 def analyze_file(path: str, settings: Settings, selection: Selection,
-                 max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> FileReport:
+                 max_file_size: int = DEFAULT_MAX_FILE_SIZE, cache_dir: Optional[str] = None) -> FileReport:
     from ..fix.engine import classify
+    from ..project.index import shared_index
 
     report = FileReport(path=path)
     try:
@@ -126,7 +127,8 @@ def analyze_file(path: str, settings: Settings, selection: Selection,
         return report
     try:
         classified, suppressed, report.depth_limit_reached = classify(
-            source.text, settings=settings, selection=selection, filename=path)
+            source.text, settings=settings, selection=selection, filename=path,
+            project=shared_index(settings, cache_dir).view(path))
     except SyntaxError as exc:
         report.problem = f"syntax error: {exc.msg} (line {exc.lineno})"
         return report
@@ -147,10 +149,11 @@ class _Analysis:
     settings: Settings
     selection: Selection
     max_file_size: int
+    cache_dir: Optional[str] = None
 
     def __call__(self, path: str) -> FileReport:
         try:
-            return analyze_file(path, self.settings, self.selection, self.max_file_size)
+            return analyze_file(path, self.settings, self.selection, self.max_file_size, self.cache_dir)
         except Exception as exc:  # one file's internal error must not lose the report
             return FileReport(path=path, problem=f"internal error: {type(exc).__name__}: {exc}", internal=True)
 
@@ -169,7 +172,8 @@ def _does_not_exist(path: str) -> bool:
 
 def build_report(paths: Sequence[str], settings: Settings = Settings(), selection: Selection = Selection(),
                  jobs: int = 1, files: Optional[Sequence[str]] = None,
-                 problems: Sequence[Tuple[str, str]] = (), max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> Report:
+                 problems: Sequence[Tuple[str, str]] = (), max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+                 cache_dir: Optional[str] = None) -> Report:
     """The report for ``paths``; ``files`` (and the walk's ``problems``: path, reason) when the caller
     already walked them (with excludes)."""
     from .. import __version__
@@ -180,7 +184,7 @@ def build_report(paths: Sequence[str], settings: Settings = Settings(), selectio
     files = list(files)
     missing = [path for path in paths if _does_not_exist(path)]
     files = [f for f in files if f not in missing]
-    analyze = _Analysis(settings, selection, max_file_size)
+    analyze = _Analysis(settings, selection, max_file_size, cache_dir)
     reports = None
     if jobs > 1 and len(files) > 1:
         reports = map_in_pool(analyze, files, min(jobs, len(files)), chunksize=8)
