@@ -10,9 +10,9 @@ from typing import Callable, Dict, Iterable, List, Optional, Sequence, Union
 
 from .events import Loop, TryStatement, UseContext
 from .expressions import MAX_DEPTH, dotted
-from .resolve import resolve_dotted, resolve_import
+from .resolve import absolute_module, resolve_dotted, resolve_import
 from .state import ModelState
-from .values import FALSE, NONE, TRUE, ClassInfo, ClassRef, Conflict, Obj, Value, merge
+from .values import FALSE, NONE, TRUE, ClassInfo, Conflict, Obj, Value, merge
 
 _TERMINAL = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 
@@ -104,12 +104,13 @@ class Statements(ModelState):
             self.scope.global_names.update(node.names)
 
     def _s_Import(self, node: ast.Import) -> None:
+        # A library module the model knows first; else a module of the project (ProjectView).
         for alias in node.names:
             if alias.asname:
-                self.assign_name(alias.asname, resolve_import(alias.name))
+                self.assign_name(alias.asname, resolve_import(alias.name) or self.imports.import_module(alias.name))
             else:
                 top = alias.name.split(".")[0]
-                self.assign_name(top, resolve_import(top))
+                self.assign_name(top, resolve_import(top) or self.imports.import_package(alias.name))
         for on_import in self.handlers.import_:
             on_import(self, node)
 
@@ -119,10 +120,11 @@ class Statements(ModelState):
                 continue
             value = None
             if not node.level and node.module:
-                dotted_name = node.module + "." + alias.name
-                value = resolve_dotted(dotted_name)
-                if value is None and dotted_name in self.factories:
-                    value = ClassRef("async", self.factories[dotted_name])
+                value = resolve_dotted(node.module + "." + alias.name)
+            if value is None:
+                module = absolute_module(node.level, node.module, self.project.package)
+                if module is not None:
+                    value = self.imports.name_in(module, alias.name)
             self.assign_name(alias.asname or alias.name, value)
         for on_import in self.handlers.import_:
             on_import(self, node)
