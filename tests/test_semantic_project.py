@@ -444,9 +444,11 @@ def _expectations(text: str) -> List[Tuple[int, str]]:
 def _package_project(root: Path) -> Tuple[Project, Dict[str, Path]]:
     files: Dict[str, Path] = {}
     for path in sorted(root.rglob("*.py")):
-        parts = list(path.relative_to(root).with_suffix("").parts)
-        if parts[-1] == "__init__":
-            parts.pop()
+        parts = [] if path.name == "__init__.py" else [path.stem]
+        directory = path.parent
+        while (directory / "__init__.py").is_file():  # up to the package root (`src/` in a src layout)
+            parts.insert(0, directory.name)
+            directory = directory.parent
         files[".".join(parts)] = path
     found = config.find_pyproject(root)
     settings = config.load(found).settings() if found is not None and found.parent == root else DEFAULT_SETTINGS
