@@ -321,33 +321,6 @@ def test_a_cycle_of_base_classes_across_modules_ends():
     assert model.module_scope.env["x"] is None
 
 
-def test_same_module_bases_and_the_store_order():
-    project = Project({"m": """
-        from pymongo import AsyncMongoClient
-
-        class Base:
-            def __init__(self):
-                self.client = AsyncMongoClient()
-
-        class Child(Base):
-            name = "x"
-
-        class Service:
-            uri = "mongodb://localhost"
-
-            def setup(self):
-                self.client = AsyncMongoClient(self.uri)
-
-            async def cleanup(self):
-                self.client.close()
-
-        child_client = Child().client
-        service_client = Service().client
-    """})
-    assert value_at(project, "m", "child_client") == Obj("async", "client")
-    assert value_at(project, "m", "service_client") == Obj("async", "client")
-
-
 ORDER_BUG = """
 from pymongo import AsyncMongoClient
 
@@ -361,6 +334,23 @@ class Service:
     async def cleanup(self):
         self.client.close()
 """
+
+
+def test_same_module_bases_and_the_store_order():
+    project = Project({"m": ORDER_BUG + textwrap.dedent("""
+
+        class Base:
+            def __init__(self):
+                self.client = AsyncMongoClient()
+
+        class Child(Base):
+            name = "x"
+
+        child_client = Child().client
+        service_client = Service().client
+    """)})
+    assert value_at(project, "m", "child_client") == Obj("async", "client")
+    assert value_at(project, "m", "service_client") == Obj("async", "client")
 
 
 def test_the_store_order_bug_reading_a_class_attribute_first():
@@ -485,3 +475,48 @@ def test_fixture_package_fires_nothing_without_the_project(package):
         expected = set(_expectations(project.sources[name]))
         cross_module += len(expected - set(alone.findings(name)))
     assert cross_module > 0
+
+
+# ---------------------------------------------------------------- code that never runs or must fail
+def test_a_block_asserting_an_exception_reports_nothing():
+    source = textwrap.dedent("""
+        import pytest
+        from pymongo import AsyncMongoClient
+
+        coll = AsyncMongoClient().db.coll
+
+        async def test_sort_type(self):
+            with self.assertRaises(TypeError):
+                len(coll.find())
+            with pytest.raises(TypeError):
+                await coll.find(sort=5)
+            with self.assertRaisesRegex(TypeError, "x"):
+                await coll.find(sort=5)
+            with open("x") as f:
+                await coll.find(sort=5)
+    """)
+    assert Project({"m": source}).findings("m") == [(15, "PMA203")]
+
+
+def test_a_sync_only_test_of_an_unasynced_module_reports_nothing():
+    source = textwrap.dedent("""
+        from pymongo import AsyncMongoClient
+
+        _IS_SYNC = False
+        coll = AsyncMongoClient().db.coll
+
+        class TestCursor:
+            @client_context.require_sync
+            def test_len(self):
+                coll.insert_one({})
+                def inner():
+                    coll.delete_one({})
+                inner()
+
+            async def test_async(self):
+                coll.insert_one({})
+    """)
+    assert Project({"m": source}).findings("m") == [(16, "PMA201")]
+    # Without `_IS_SYNC = False` the decorator alone proves nothing.
+    assert Project({"m": source.replace("_IS_SYNC = False", "")}).findings("m") == [
+        (10, "PMA201"), (12, "PMA201"), (16, "PMA201")]

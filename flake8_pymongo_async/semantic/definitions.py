@@ -8,14 +8,14 @@ its methods store in ``self.x``.
 from __future__ import annotations
 
 import ast
-from typing import List, Set, Union
+from typing import List, Optional, Set, Union
 
 from .expressions import all_args
 from .scope import Scope
 from .statements import decorator_names, is_static, merge_optional
 from .state import ModelState
 from .resolve import MAX_BASES
-from .values import (NONE, ClassInfo, Conflict, ExternalClass, FuncRef, FunctionInfo, Instance, Obj, Pending,
+from .values import (FALSE, NONE, ClassInfo, Conflict, ExternalClass, FuncRef, FunctionInfo, Instance, Obj, Pending,
                      UserClass, Value, merge)
 
 
@@ -59,7 +59,7 @@ class Definitions(ModelState):
         info.walking = True
         node = info.node
         saved = (self.scope, self.in_async_function, self.current_function, self.depth, self.dead)
-        self.dead = 0
+        self.dead = 1 if self._sync_only(info) else 0
         self.scope = Scope("function", info.parent_scope, cls=info.cls, func=info)
         self.in_async_function = isinstance(node, ast.AsyncFunctionDef)
         self.current_function = info
@@ -75,6 +75,21 @@ class Definitions(ModelState):
             (self.scope, self.in_async_function, self.current_function, self.depth, self.dead) = saved
             info.walking = False
             info.walked = True
+
+    def _sync_only(self, info: FunctionInfo) -> bool:
+        """A test that runs only under the sync API (`@client_context.require_sync`, PyMongo's test
+        suites), or a function defined in one, in the async variant of an unasync'd module
+        (`_IS_SYNC = False`): it never runs, as the `if _IS_SYNC:` branches there, so it reports nothing."""
+        if self.module_scope.env.get("_IS_SYNC") != FALSE:
+            return False
+        scope: Optional[Scope] = info.parent_scope  # ends at the module (scopes have no cycles)
+        if "require_sync" in decorator_names(info.node):
+            return True
+        while scope is not None:
+            if scope.func is not None and "require_sync" in decorator_names(scope.func.node):
+                return True
+            scope = scope.parent
+        return False
 
     def _bind_parameters(self, info: FunctionInfo) -> None:
         args = info.node.args
