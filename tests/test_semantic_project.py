@@ -308,7 +308,8 @@ def test_a_cycle_of_base_classes_across_modules_ends():
             from flake8_pymongo_async.semantic.summary import ClassSummary
             cls, base, other = ("A", "B", b) if name == "a" else ("B", "A", a)
             return ModuleSummary(
-                names=MappingProxyType({cls: ValueSummary(ValueKind.CLASS, name=cls), base: other}), functions=MappingProxyType({}),
+                names=MappingProxyType({cls: ValueSummary(ValueKind.CLASS, name=cls), base: other}),
+                functions=MappingProxyType({}),
                 classes=MappingProxyType({cls: ClassSummary(cls, 1, (base,), MappingProxyType({}),
                                                             MappingProxyType({}))}))
 

@@ -196,6 +196,7 @@ class Definitions(ModelState):
                 cls.stores = stores
         return stores.get(name, [])
 
+
 def _is_property_decorator(d: ast.expr) -> bool:
     target = d.func if isinstance(d, ast.Call) else d
     name = target.id if isinstance(target, ast.Name) else getattr(target, "attr", "")
