@@ -441,8 +441,8 @@ def _package_project(root: Path) -> Tuple[Project, Dict[str, Path]]:
             parts.insert(0, directory.name)
             directory = directory.parent
         files[".".join(parts)] = path
-    found = config.find_pyproject(root)
-    settings = config.load(found).settings() if found is not None and found.parent == root else DEFAULT_SETTINGS
+    own = root / "pyproject.toml"  # the package's own configuration (extra-factories), if any
+    settings = config.load(own).settings() if own.is_file() else DEFAULT_SETTINGS
     return Project({name: path.read_text() for name, path in files.items()}, settings), files
 
 
