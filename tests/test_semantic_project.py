@@ -24,7 +24,7 @@ from flake8_pymongo_async.checker import _families
 from flake8_pymongo_async.reporter import Reporter
 from flake8_pymongo_async.semantic.model import SemanticModel
 from flake8_pymongo_async.semantic.project import NO_PROJECT
-from flake8_pymongo_async.semantic.resolve import absolute_module
+from flake8_pymongo_async.semantic.external import absolute_module
 from flake8_pymongo_async.semantic.summary import ModuleSummary, ValueKind, ValueSummary, summarize
 from flake8_pymongo_async.semantic.values import (Awaitable, ClassRef, ExternalClass, ExternalFunction,
                                                   ExternalInstance, ExternalModule, Obj, Value)

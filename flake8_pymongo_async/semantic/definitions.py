@@ -14,7 +14,7 @@ from .expressions import all_args
 from .scope import Scope
 from .statements import decorator_names, is_static, merge_optional
 from .state import ModelState
-from .resolve import MAX_BASES
+from .external import MAX_BASES
 from .values import (FALSE, NONE, ClassInfo, Conflict, ExternalClass, FuncRef, FunctionInfo, Instance, Obj, Pending,
                      UserClass, Value, merge)
 

@@ -15,7 +15,7 @@ from ..diagnostics import Fix, NoCounterpart
 from ..settings import Settings
 from .events import Handlers, UseContext, subscribe
 from .project import NO_PROJECT, ProjectView
-from .resolve import ProjectResolver
+from .external import ProjectResolver
 from .scope import Scope
 from .values import ClassInfo, EventLoop, FunctionInfo, Pending, Value
 from .view import DiagnosticSink, RuleLike, Site

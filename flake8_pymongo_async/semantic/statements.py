@@ -10,7 +10,8 @@ from typing import Callable, Dict, Iterable, List, Optional, Sequence, Union
 
 from .events import Loop, TryStatement, UseContext
 from .expressions import MAX_DEPTH, dotted
-from .resolve import absolute_module, resolve_dotted, resolve_import
+from .external import absolute_module
+from .resolve import resolve_dotted, resolve_import
 from .state import ModelState
 from .values import FALSE, NONE, TRUE, ClassInfo, Conflict, Obj, Value, merge
 
