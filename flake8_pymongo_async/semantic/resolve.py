@@ -32,4 +32,3 @@ def resolve_import(module: str) -> Value:
 def item_of(obj: Obj) -> Value:
     kind = kinds.ITEM_KIND.get(obj.kind)
     return Obj(obj.flavour, kind) if kind else None
-
