@@ -521,3 +521,31 @@ def test_a_sync_only_test_of_an_unasynced_module_reports_nothing():
     # Without `_IS_SYNC = False` the decorator alone proves nothing.
     assert Project({"m": source.replace("_IS_SYNC = False", "")}).findings("m") == [
         (10, "PMA201"), (12, "PMA201"), (16, "PMA201")]
+
+
+def test_a_later_base_is_not_read_past_an_unknown_one():
+    source = textwrap.dedent("""
+        from pymongo import AsyncMongoClient
+        from odm import Document
+
+        class Model(Document):
+            pass
+
+        class Known:
+            client = AsyncMongoClient()
+
+        class Plain:
+            pass
+
+        class Mixed(Model, Known):
+            pass
+
+        class Simple(Plain, Known):
+            pass
+
+        mixed = Mixed().client
+        simple = Simple().client
+    """)
+    project = Project({"m": source})
+    assert value_at(project, "m", "mixed") is None  # Document may define `client`
+    assert value_at(project, "m", "simple") == Obj("async", "client")

@@ -82,9 +82,9 @@ class Definitions(ModelState):
         (`_IS_SYNC = False`): it never runs, as the `if _IS_SYNC:` branches there, so it reports nothing."""
         if self.module_scope.env.get("_IS_SYNC") != FALSE:
             return False
-        scope: Optional[Scope] = info.parent_scope  # ends at the module (scopes have no cycles)
         if "require_sync" in decorator_names(info.node):
             return True
+        scope: Optional[Scope] = info.parent_scope  # ends at the module (scopes have no cycles)
         while scope is not None:
             if scope.func is not None and "require_sync" in decorator_names(scope.func.node):
                 return True
@@ -175,7 +175,8 @@ class Definitions(ModelState):
         for base in cls.bases:
             if isinstance(base, UserClass):
                 found = self.instance_attribute(base.info, name, depth + 1)
-                if found is not None or _defines(base.info, name):
+                # Not there: the next base only if nothing unknown up this one's bases might have it.
+                if found is not None or _defines(base.info, name) or not _fully_known(base.info):
                     return found
             elif isinstance(base, ExternalClass):
                 return self.imports.member(base.module, base.name, name)
@@ -219,3 +220,17 @@ def _self_stores(node: ast.AST) -> Set[str]:
 def _defines(cls: ClassInfo, name: str) -> bool:
     return (name in cls.methods or name in cls.class_env or name in cls.attr_values
             or name in cls.attr_annotations)
+
+
+def _fully_known(cls: ClassInfo) -> bool:
+    """Whether every base of `cls`, all the way up, is a class of this module (bases exist before
+    the class that names them, so the walk ends; MAX_BASES bounds it anyway)."""
+    todo, seen = [cls], 0
+    while todo and seen < MAX_BASES:
+        current = todo.pop()
+        seen += 1
+        for base in current.bases:
+            if not isinstance(base, UserClass):
+                return False
+            todo.append(base.info)
+    return not todo
