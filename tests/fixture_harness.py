@@ -175,6 +175,11 @@ def check_fixture(path: Path, check: Optional[Callable] = None) -> str:
     return format_comparison(name, source.splitlines(), comparison)
 
 
+# Multi-file fixtures (a small project per pattern, `# expect: CODE` without columns): checked with
+# the rest of their project, by their own test, not one file at a time here.
+PACKAGES_DIR = FIXTURES_DIR / "packages"
+
+
 def fixture_paths() -> List[Path]:
     return sorted(p for p in FIXTURES_DIR.rglob("*.py") if p.is_file() and PACKAGES_DIR not in p.parents)
 

@@ -11,9 +11,10 @@ PASSAGES: Mapping[str, str] = {
     # ## Options of every rule that reports only objects known to come from the driver.
     "extra-factories": """
 `--pma-extra-factories`: names of your own functions whose call returns an async client, database or
-collection, as `kind:name` pairs (for example `collection:app.db.get_users`). The rule fires only on
-objects known to come from the driver; a value returned by a helper the linter cannot see is
-unknown, and unknown stays silent until the helper is listed here.
+collection, as `kind:name` pairs (for example `collection:app.db.get_users`), or of module-level
+objects that are one (`client:app.db.client`: the name `client` of module `app.db`, wherever it is
+imported). The rule fires only on objects known to come from the driver; a value returned by a
+helper the linter cannot see is unknown, and unknown stays silent until the helper is listed here.
 """,
     # A `Use instead:` block: iterating a cursor with `async for`.
     "print-users-async-for": """

@@ -8,13 +8,15 @@ its methods store in ``self.x``.
 from __future__ import annotations
 
 import ast
-from typing import Union
+from typing import List, Optional, Set, Union
 
 from .expressions import all_args
 from .scope import Scope
 from .statements import decorator_names, is_static, merge_optional
 from .state import ModelState
-from .values import NONE, ClassInfo, Conflict, FuncRef, FunctionInfo, Instance, Obj, Pending, UserClass, Value, merge
+from .external import MAX_BASES
+from .values import (FALSE, NONE, ClassInfo, Conflict, ExternalClass, FuncRef, FunctionInfo, Instance, Obj, Pending,
+                     UserClass, Value, merge)
 
 
 class Definitions(ModelState):
@@ -32,15 +34,22 @@ class Definitions(ModelState):
     _s_AsyncFunctionDef = _s_FunctionDef
 
     def _s_ClassDef(self, node: ast.ClassDef) -> None:
-        for expr in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
+        for expr in node.decorator_list:
             self.expr(expr)
         info = ClassInfo(node)
+        for base in node.bases:
+            value = self.expr(base)
+            if not (isinstance(base, ast.Name) and base.id == "object" and not self.is_bound("object")):
+                info.bases.append(None if isinstance(value, Conflict) else value)
+        for keyword in node.keywords:
+            self.expr(keyword.value)
         outer = self.scope
         self.scope = Scope("class", outer, cls=info)
         try:
             self.block(node.body)
         finally:
             info.class_env = self.scope.env
+            info.defined = True
             self.scope = outer
         self.assign_name(node.name, UserClass(info))
 
@@ -50,7 +59,7 @@ class Definitions(ModelState):
         info.walking = True
         node = info.node
         saved = (self.scope, self.in_async_function, self.current_function, self.depth, self.dead)
-        self.dead = 0
+        self.dead = 1 if self._sync_only(info) else 0
         self.scope = Scope("function", info.parent_scope, cls=info.cls, func=info)
         self.in_async_function = isinstance(node, ast.AsyncFunctionDef)
         self.current_function = info
@@ -66,6 +75,21 @@ class Definitions(ModelState):
             (self.scope, self.in_async_function, self.current_function, self.depth, self.dead) = saved
             info.walking = False
             info.walked = True
+
+    def _sync_only(self, info: FunctionInfo) -> bool:
+        """A test that runs only under the sync API (`@client_context.require_sync`, PyMongo's test
+        suites), or a function defined in one, in the async variant of an unasync'd module
+        (`_IS_SYNC = False`): it never runs, as the `if _IS_SYNC:` branches there, so it reports nothing."""
+        if self.module_scope.env.get("_IS_SYNC") != FALSE:
+            return False
+        if "require_sync" in decorator_names(info.node):
+            return True
+        scope: Optional[Scope] = info.parent_scope  # ends at the module (scopes have no cycles)
+        while scope is not None:
+            if scope.func is not None and "require_sync" in decorator_names(scope.func.node):
+                return True
+            scope = scope.parent
+        return False
 
     def _bind_parameters(self, info: FunctionInfo) -> None:
         args = info.node.args
@@ -112,7 +136,7 @@ class Definitions(ModelState):
             result = merge(result, other)
         return None if isinstance(result, (Conflict, Pending)) else result
 
-    def instance_attribute(self, cls: ClassInfo, name: str) -> Value:
+    def instance_attribute(self, cls: ClassInfo, name: str, depth: int = 0) -> Value:
         method = cls.methods.get(name)
         if method is not None and self.current_function is not None:
             self.current_function.calls.append(method)
@@ -124,27 +148,89 @@ class Definitions(ModelState):
             if method.is_property:
                 return self.return_value(method)
             return FuncRef(method)
+        # `self.x` may be stored by a method not walked yet: walk the methods that store it first
+        # (`__init__` first; each is still walked once). Only those: walking a method that merely
+        # reads attributes now, while the method that stores them is half-way, would judge it on
+        # what is not known yet, and it is never walked again.
+        for info in self._storing_methods(cls, name):
+            if not info.walked:
+                self.walk_function(info)
         if name in cls.attr_annotations:
             return cls.attr_annotations[name]
-        if name not in cls.attr_values:
-            # `self.x` may be assigned in a method not walked yet: walk the class's methods now
-            # (each is still walked once), `__init__` first.
-            for method_name in sorted(cls.methods, key=lambda m: m != "__init__"):
-                info = cls.methods[method_name]
-                if not info.walked:
-                    self.walk_function(info)
         values = list(cls.attr_values.get(name, ()))
         if name in cls.class_env:  # a class attribute, unless an instance attribute shadows it
             values.append(cls.class_env[name])
         if not values:
-            return None
+            return self._inherited_attribute(cls, name, depth)
         result: Value = values[0]
         for other in values[1:]:
             result = merge_optional(result, other)
         return None if isinstance(result, Conflict) or result is NONE else result
+
+    def _inherited_attribute(self, cls: ClassInfo, name: str, depth: int) -> Value:
+        """`name` from the bases of `cls`, left to right; a base the model does not know makes it
+        unknown. A class's bases exist before it does, so the chain has no cycle; MAX_BASES bounds it."""
+        if depth >= MAX_BASES:
+            return None
+        for base in cls.bases:
+            if isinstance(base, UserClass):
+                found = self.instance_attribute(base.info, name, depth + 1)
+                # Not there: the next base only if nothing unknown up this one's bases might have it.
+                if found is not None or _defines(base.info, name) or not _fully_known(base.info):
+                    return found
+            elif isinstance(base, ExternalClass):
+                return self.imports.member(base.module, base.name, name)
+            else:
+                return None
+        return None
+
+    def _storing_methods(self, cls: ClassInfo, name: str) -> List[FunctionInfo]:
+        stores = cls.stores
+        if stores is None:
+            stores = {}
+            for info in cls.methods.values():
+                for attr in _self_stores(info.node):
+                    stores.setdefault(attr, []).append(info)
+            for infos in stores.values():
+                infos.sort(key=lambda i: i.node.name != "__init__")
+            if cls.defined:  # before that, methods defined later in the body are still missing
+                cls.stores = stores
+        return stores.get(name, [])
 
 
 def _is_property_decorator(d: ast.expr) -> bool:
     target = d.func if isinstance(d, ast.Call) else d
     name = target.id if isinstance(target, ast.Name) else getattr(target, "attr", "")
     return name in ("property", "cached_property")
+
+
+def _self_stores(node: ast.AST) -> Set[str]:
+    """The attribute names a method's text stores on its first parameter (`self.x = ...`,
+    `self.x: T = ...`, `for self.x in ...`, `del self.x`)."""
+    args = getattr(node, "args", None)
+    positional = (args.posonlyargs + args.args) if isinstance(args, ast.arguments) else []
+    if not positional or is_static(node):
+        return set()
+    first = positional[0].arg
+    return {n.attr for n in ast.walk(node)
+            if isinstance(n, ast.Attribute) and not isinstance(n.ctx, ast.Load)
+            and isinstance(n.value, ast.Name) and n.value.id == first}
+
+
+def _defines(cls: ClassInfo, name: str) -> bool:
+    return (name in cls.methods or name in cls.class_env or name in cls.attr_values
+            or name in cls.attr_annotations)
+
+
+def _fully_known(cls: ClassInfo) -> bool:
+    """Whether every base of `cls`, all the way up, is a class of this module (bases exist before
+    the class that names them, so the walk ends; MAX_BASES bounds it anyway)."""
+    todo, seen = [cls], 0
+    while todo and seen < MAX_BASES:
+        current = todo.pop()
+        seen += 1
+        for base in current.bases:
+            if not isinstance(base, UserClass):
+                return False
+            todo.append(base.info)
+    return not todo

@@ -18,10 +18,14 @@ from .values import (
     FALSE,
     NONE,
     TRUE,
+    EXTERNAL_VALUES,
     Awaitable,
     ClassRef,
     Conflict,
     EventLoop,
+    ExternalClass,
+    ExternalFunction,
+    ExternalInstance,
     FuncRef,
     Instance,
     ListOf,
@@ -152,6 +156,8 @@ class Expressions(ModelState):
             return Method(base, name, how, returns)
         if isinstance(base, Module):
             return resolve_dotted(base.name + "." + name)
+        if isinstance(base, EXTERNAL_VALUES):  # defined in another module of the project
+            return self.imports.attribute(base, name)
         if isinstance(base, Instance):
             return self.instance_attribute(base.info, name)
         if isinstance(base, UserClass):
@@ -234,6 +240,8 @@ class Expressions(ModelState):
         if isinstance(func, FuncRef):
             result = self.return_value(func.info)
             return Awaitable(result) if func.info.is_async else result
+        if isinstance(func, (ExternalFunction, ExternalClass)):
+            return self.imports.call(func)
         if func is None:
             return self._builtin_call(node)
         return None
@@ -437,6 +445,8 @@ def _instance(ref: Value) -> Value:
         return Obj(ref.flavour, ref.kind)
     if isinstance(ref, UserClass):
         return Instance(ref.info)
+    if isinstance(ref, ExternalClass):
+        return ExternalInstance(ref.module, ref.name)
     if isinstance(ref, Special) and ref.name == "None":
         return NONE
     return None

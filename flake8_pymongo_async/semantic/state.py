@@ -15,6 +15,7 @@ from ..diagnostics import Fix, NoCounterpart
 from ..settings import Settings
 from .events import Handlers, UseContext, subscribe
 from .project import NO_PROJECT, ProjectView
+from .external import ProjectResolver
 from .scope import Scope
 from .values import ClassInfo, EventLoop, FunctionInfo, Pending, Value
 from .view import DiagnosticSink, RuleLike, Site
@@ -53,6 +54,7 @@ class ModelState:
         for entry in settings.extra_factories:
             kind, _, name = entry.partition(":")
             self.factories[name] = kind
+        self.imports = ProjectResolver(project, self.factories)  # names of the project's other modules
         self._expression_handlers: Dict[type, Callable[..., Value]] = self.expression_handlers()
 
     # ------------------------------------------------------------------ what subscribers use (view.ModelView)
@@ -122,7 +124,7 @@ class ModelState:
         def return_value(self, info: FunctionInfo) -> Value: ...
 
         @abstractmethod
-        def instance_attribute(self, cls: ClassInfo, name: str) -> Value: ...
+        def instance_attribute(self, cls: ClassInfo, name: str, depth: int = 0) -> Value: ...
 
         @abstractmethod
         def _defaults(self, args: ast.arguments) -> None: ...

@@ -14,8 +14,9 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Dict, List, Mapping, Optional, Tuple
 
 from .scope import Scope
-from .values import (FALSE, NONE, TRUE, Awaitable, ClassInfo, ClassRef, Conflict, EventLoop, Flavour, FuncRef,
-                     FunctionInfo, Instance, ListOf, Method, Module, Obj, Pending, Special, UserClass, Value)
+from .values import (FALSE, NONE, TRUE, Awaitable, ClassInfo, ClassRef, Conflict, EventLoop, ExternalClass,
+                     ExternalFunction, ExternalInstance, ExternalModule, Flavour, FuncRef, FunctionInfo, Instance,
+                     ListOf, Method, Module, Obj, Pending, Special, UserClass, Value)
 
 if TYPE_CHECKING:
     from .model import SemanticModel
@@ -32,9 +33,9 @@ class ValueKind(enum.Enum):
     KNOWN_NAME = "known_name"  # a typing form or library function the model knows (name)
     CONSTANT = "constant"  # None, True or False (name)
     EVENT_LOOP = "event_loop"
-    FUNCTION = "function"  # a function of this module (name: its qualified name)
-    CLASS = "class"  # a class of this module (name)
-    INSTANCE = "instance"  # an instance of a class of this module (name)
+    FUNCTION = "function"  # a function of this module or `module` (name: its qualified name)
+    CLASS = "class"  # a class of this module or `module` (name)
+    INSTANCE = "instance"  # an instance of a class of this module or `module` (name)
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,16 @@ class _Summarizer:
             return ValueSummary(ValueKind.CLASS, name=value.info.name)
         if isinstance(value, Instance):
             return ValueSummary(ValueKind.INSTANCE, name=value.info.name)
+        # Imported from another module of the project (and maybe re-exported from here): `module`
+        # keeps them resolvable by whoever reads this summary.
+        if isinstance(value, ExternalModule):
+            return ValueSummary(ValueKind.MODULE, name=value.name)
+        if isinstance(value, ExternalFunction):
+            return ValueSummary(ValueKind.FUNCTION, name=value.qualname, module=value.module)
+        if isinstance(value, ExternalClass):
+            return ValueSummary(ValueKind.CLASS, name=value.name, module=value.module)
+        if isinstance(value, ExternalInstance):
+            return ValueSummary(ValueKind.INSTANCE, name=value.name, module=value.module)
         if value is None or isinstance(value, Conflict):
             return UNKNOWN
         raise TypeError(f"no summary for the value {value!r}")  # a new kind of Value needs one
@@ -146,6 +157,9 @@ class _Summarizer:
         names = list(dict.fromkeys([*info.class_env, *info.attr_annotations, *info.attr_values]))
         attributes = {name: self.value(self.model.instance_attribute(info, name))
                       for name in names if name not in info.methods}
+        for name, method in info.methods.items():
+            if method.is_property:  # read as an attribute: what the getter returns
+                attributes[name] = self.value(self.model.return_value(method))
         return ClassSummary(
             name=info.name,
             line=info.node.lineno,

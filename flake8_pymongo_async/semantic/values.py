@@ -110,7 +110,8 @@ class FunctionInfo:
 class ClassInfo:
     """A class defined in the module: its methods and what ``self.x`` holds."""
 
-    __slots__ = ("node", "name", "methods", "attr_values", "attr_annotations", "class_env")
+    __slots__ = ("node", "name", "methods", "attr_values", "attr_annotations", "class_env", "bases", "defined",
+                 "stores")
 
     def __init__(self, node: ast.ClassDef) -> None:
         self.node = node
@@ -119,6 +120,11 @@ class ClassInfo:
         self.attr_values: Dict[str, List["Value"]] = {}  # self.x = <value>, from walked methods
         self.attr_annotations: Dict[str, "Value"] = {}  # class-level `x: T` and `self.x: T = ...`
         self.class_env: Dict[str, "Value"] = {}  # names bound in the class body
+        # The values of its bases, in order (`object` left out; None: a base the model does not know).
+        self.bases: List["Value"] = []
+        self.defined = False  # its body has been walked: `methods` is complete
+        # Attribute name -> the methods whose text stores `self.<name>` (found once, when first needed).
+        self.stores: Optional[Dict[str, List[FunctionInfo]]] = None
 
 
 class FuncRef(NamedTuple):
@@ -131,6 +137,37 @@ class UserClass(NamedTuple):
 
 class Instance(NamedTuple):
     info: ClassInfo
+
+
+class ExternalModule(NamedTuple):
+    """A first-party module, read from its summary (``ProjectView.module``): its attributes are the
+    names the summary lists, else its submodules."""
+
+    name: str
+
+
+class ExternalFunction(NamedTuple):
+    """A function or method defined in another module of the project (``Repo.find`` for a method)."""
+
+    module: str
+    qualname: str
+
+
+class ExternalClass(NamedTuple):
+    """A class defined in another module of the project."""
+
+    module: str
+    name: str
+
+
+class ExternalInstance(NamedTuple):
+    """An instance of a class defined in another module of the project."""
+
+    module: str
+    name: str
+
+
+EXTERNAL_VALUES = (ExternalModule, ExternalFunction, ExternalClass, ExternalInstance)
 
 
 class EventLoop:
@@ -163,12 +200,14 @@ TRUE = Special("True")
 FALSE = Special("False")
 
 Value = Union[Obj, ClassRef, Module, Special, Method, ListOf, Pending, FuncRef, UserClass, Instance, EventLoop,
-              Awaitable, Conflict, None]
+              Awaitable, ExternalModule, ExternalFunction, ExternalClass, ExternalInstance, Conflict, None]
 
 
 def merge(a: "Value", b: "Value") -> "Value":
     """The value of a name after two paths join."""
-    if a is b or a == b:
+    # Named tuples of different kinds with equal fields compare equal (`ExternalClass("m", "C")` and
+    # `ExternalInstance("m", "C")`): the same value is the same kind of value too.
+    if a is b or (a == b and type(a) is type(b)):
         return a
     # A Motor object and a PyMongo Async object of the same kind (a compatibility import in
     # `try`/`except ImportError`) are judged alike: keep the PyMongo Async one.
