@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Callable, Dict, Iterable, List, Optional, Sequ
 from ..diagnostics import Fix, NoCounterpart
 from ..settings import Settings
 from .events import Handlers, UseContext, subscribe
+from .project import NO_PROJECT, ProjectView
 from .scope import Scope
 from .values import ClassInfo, EventLoop, FunctionInfo, Pending, Value
 from .view import DiagnosticSink, RuleLike, Site
@@ -21,11 +22,12 @@ from .view import DiagnosticSink, RuleLike, Site
 
 class ModelState:
     def __init__(self, tree: ast.AST, lines: Sequence[str], settings: Settings, subscribers: Sequence[object],
-                 sink: DiagnosticSink) -> None:
+                 sink: DiagnosticSink, project: ProjectView = NO_PROJECT) -> None:
         self.tree = tree
         self.lines = lines
         self.settings = settings
         self.sink = sink
+        self.project = project  # what the other modules of the project export (NO_PROJECT: nothing)
         self.handlers: Handlers = subscribe(tuple(subscribers))
         self.module_scope = Scope("module", None)
         self.scope = self.module_scope

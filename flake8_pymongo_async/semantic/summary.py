@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Dict, List, Mapping, Optional, Tuple
 
-from .expressions import dotted
 from .scope import Scope
 from .values import (FALSE, NONE, TRUE, Awaitable, ClassInfo, ClassRef, Conflict, EventLoop, Flavour, FuncRef,
                      FunctionInfo, Instance, ListOf, Method, Module, Obj, Pending, Special, UserClass, Value)
@@ -193,6 +192,10 @@ def _qualname(info: FunctionInfo) -> str:
 
 
 def _base_text(node: ast.expr) -> Optional[str]:
+    # Imported here: the model's state imports this module (through project.py), and expressions.py
+    # imports the state.
+    from .expressions import dotted
+
     if isinstance(node, ast.Name):
         return node.id
     return dotted(node)
