@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Callable, Dict, Iterable, List, Optional, Sequ
 from ..diagnostics import Fix, NoCounterpart
 from ..settings import Settings
 from .events import Handlers, UseContext, subscribe
+from .frameworks import FrameworkFacts
 from .project import NO_PROJECT, ProjectView
 from .scope import Scope
 from .values import ClassInfo, EventLoop, FunctionInfo, Pending, Value
@@ -53,6 +54,7 @@ class ModelState:
         for entry in settings.extra_factories:
             kind, _, name = entry.partition(":")
             self.factories[name] = kind
+        self.frameworks = FrameworkFacts()  # framework state stored, pytest fixtures found (frameworks.py)
         self._expression_handlers: Dict[type, Callable[..., Value]] = self.expression_handlers()
 
     # ------------------------------------------------------------------ what subscribers use (view.ModelView)
@@ -120,6 +122,9 @@ class ModelState:
 
         @abstractmethod
         def return_value(self, info: FunctionInfo) -> Value: ...
+
+        @abstractmethod
+        def call_result(self, func: Value, node: ast.Call) -> Value: ...
 
         @abstractmethod
         def instance_attribute(self, cls: ClassInfo, name: str) -> Value: ...
