@@ -14,7 +14,7 @@ import textwrap
 import tokenize
 from pathlib import Path
 from types import MappingProxyType
-from typing import Dict, List, Mapping, Optional, Set, Tuple
+from typing import Dict, Mapping, Optional, Set, Tuple
 
 import pytest
 
@@ -307,7 +307,8 @@ def test_a_fixture_cycle_is_unknown() -> None:
             a.insert_one({})
     """
     model, _ = walk(source)
-    assert dict(summarize(model).fixtures) == {"a": ValueSummary(ValueKind.UNKNOWN), "b": ValueSummary(ValueKind.UNKNOWN)}
+    unknown = ValueSummary(ValueKind.UNKNOWN)
+    assert dict(summarize(model).fixtures) == {"a": unknown, "b": unknown}
 
 
 def test_fixtures_from_the_project_and_the_module_wins() -> None:

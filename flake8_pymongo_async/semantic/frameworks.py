@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Dict, Iterator, List, Optional, Sequence, Tupl
 
 from .resolve import resolve_dotted
 from .scope import Scope
-from .values import NONE, Awaitable, Conflict, FuncRef, FunctionInfo, FunctionNode, Method, Module, Obj, Special, Value, merge
+from .values import (NONE, Awaitable, Conflict, FuncRef, FunctionInfo, FunctionNode, Method, Module, Obj, Special,
+                     Value, merge)
 
 if TYPE_CHECKING:
     from .state import ModelState
@@ -121,7 +122,8 @@ def _owner_unknown(model: ModelState, node: ast.AST) -> bool:
         node = node.value
     if not isinstance(node, ast.Name):
         return True
-    return model.scope.lookup(node.id) is None
+    value = model.scope.lookup(node.id)
+    return value is None or isinstance(value, Conflict)
 
 
 def _constant_key(node: ast.expr) -> Optional[str]:
