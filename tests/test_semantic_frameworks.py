@@ -46,20 +46,13 @@ def codes(source: str, project: ProjectView = NO_PROJECT) -> Set[Tuple[int, str]
 
 
 # ---------------------------------------------------------------- an in-test project view
-class PackageView:
+class PackageView(type(NO_PROJECT)):  # type: ignore[misc]  # no modules (no imports followed), but:
     """What the project index gives a module of a fixture package: conftest.py fixtures up its
     directory tree (nearest first) and the state every module stores (a key stored with different
     values is left out)."""
 
     def __init__(self, root: Path, path: Path, summaries: Mapping[Path, ModuleSummary]) -> None:
         self.root, self.path, self.summaries = root, path, summaries
-
-    @property
-    def package(self) -> Optional[str]:
-        return None
-
-    def module(self, name: str) -> Optional[ModuleSummary]:
-        return None
 
     def fixtures(self) -> Mapping[str, ValueSummary]:
         found: Dict[str, ValueSummary] = {}

@@ -11,7 +11,7 @@ from typing import Callable, Dict, List, Optional, Union
 from ..api import kinds
 from .builtin_names import NON_AWAITING_BUILTINS
 from .events import UseContext
-from .frameworks import is_item_read, is_state_read, state_value
+from .frameworks import is_item_read, is_state_read, merged, state_value
 from .resolve import item_of, resolve_dotted
 from .scope import Scope
 from .state import ModelState
@@ -478,13 +478,7 @@ def _parse_string_annotation(text: object) -> Optional[ast.expr]:
 def _union(members: List[Value]) -> Value:
     """Optional[X], X | None, Union[X, None]: X; Union[X, Y] when X and Y merge (a Motor class and
     its PyMongo Async counterpart). Anything else mixed in: unknown."""
-    known = [m for m in members if m is not NONE]
-    if not known:
-        return None
-    result = known[0]
-    for other in known[1:]:
-        result = merge(result, other)
-    return None if isinstance(result, Conflict) else result
+    return merged(members)
 
 
 def dotted(node: ast.AST) -> Optional[str]:
