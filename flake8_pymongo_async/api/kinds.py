@@ -40,6 +40,8 @@ KNOWN_FUNCTIONS = frozenset({
     "asyncio.create_task", "asyncio.ensure_future", "asyncio.run_coroutine_threadsafe", "asyncio.new_event_loop",
     "asyncio.get_event_loop", "asyncio.get_running_loop", "threading.Thread", "concurrent.futures.ThreadPoolExecutor",
     "concurrent.futures.ProcessPoolExecutor",
+    # Frameworks that hand values to the functions they call (pytest fixtures, FastAPI dependencies).
+    "pytest.fixture", "pytest_asyncio.fixture", "fastapi.Depends",
 })
 
 # Every dotted prefix of a module that defines a driver class, so `import pymongo.asynchronous`
@@ -54,7 +56,8 @@ DRIVER_MODULES: FrozenSet[str] = frozenset(
 # Modules whose attributes the model understands beyond driver classes.
 TYPING_MODULES = frozenset({"typing", "typing_extensions"})
 TYPING_FORMS = frozenset({"Optional", "Union", "Annotated", "cast", "Final", "ClassVar", "TYPE_CHECKING"})
-OTHER_MODULES = frozenset({"asyncio", "threading", "concurrent", "concurrent.futures", "functools"})
+OTHER_MODULES = frozenset({"asyncio", "threading", "concurrent", "concurrent.futures", "functools", "pytest",
+                           "pytest_asyncio", "fastapi"})
 
 
 def member(obj: DriverObject, name: str) -> Optional[Member]:

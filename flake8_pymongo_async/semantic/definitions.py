@@ -11,6 +11,7 @@ import ast
 from typing import List, Optional, Set, Union
 
 from .expressions import all_args
+from .frameworks import bind_framework_parameters
 from .scope import Scope
 from .statements import decorator_names, is_static, merge_optional
 from .state import ModelState
@@ -103,6 +104,7 @@ class Definitions(ModelState):
         for arg in all_args(args):
             value = declared.get(arg.arg)
             self.scope.env[arg.arg] = None if isinstance(value, Conflict) or value is NONE else value
+        bind_framework_parameters(self, info)  # pytest fixtures, FastAPI dependencies
         if info.cls is not None and positional and not is_static(info.node):
             first = positional[0].arg
             if positional[0].annotation is None:

@@ -5,11 +5,13 @@ A part of ``SemanticModel``: a mixin over ``state.ModelState``.
 from __future__ import annotations
 
 import ast
+import sys
 from typing import Callable, Dict, List, Optional, Union
 
 from ..api import kinds
 from .builtin_names import NON_AWAITING_BUILTINS
 from .events import UseContext
+from .frameworks import is_item_read, is_state_read, merged, state_value
 from .resolve import item_of, resolve_dotted
 from .scope import Scope
 from .state import ModelState
@@ -138,7 +140,10 @@ class Expressions(ModelState):
                 if chain in scope.chains:
                     return scope.chains[chain]
                 scope = scope.parent if scope.kind != "class" else None
-        return self.attribute_of(base, node.attr, node)
+        value = self.attribute_of(base, node.attr, node)
+        if value is None and base is None and is_state_read(self, node):
+            return state_value(self, "state." + node.attr, scan=True)  # `request.app.state.mongo`
+        return value
 
     def attribute_of(self, base: Value, name: str, node: ast.AST) -> Value:
         if isinstance(base, Obj):
@@ -179,6 +184,11 @@ class Expressions(ModelState):
             on_subscript(self, node, base, False)
         if isinstance(base, ClassRef):
             return base  # a generic alias: AsyncCollection[dict]
+        if isinstance(base, Special) and base.name in _TYPE_FORMS:
+            return _class_of(self.type_form(node))  # an alias: `X = Optional[AsyncCollection]`
+        if base is None:
+            key = is_item_read(self, node)  # aiohttp `request.app["mongo"]`
+            return None if key is None else state_value(self, "item:" + key, scan=not isinstance(node.value, ast.Name))
         if isinstance(base, Obj):
             entry = kinds.member(base, "__getitem__")
             if entry and entry[1] and base.kind in ("client", "database", "collection"):
@@ -318,14 +328,16 @@ class Expressions(ModelState):
         return None
 
     def _yield(self, node: Union[ast.Yield, ast.YieldFrom]) -> Value:
-        if self.current_function is not None and self.scope.func is self.current_function:
-            self.current_function.is_generator = True
+        value: Value = NONE
         if node.value is not None:
             value = self._child(node, node.value)
             self.consume(value, "yield", node.value)
             if isinstance(node, ast.YieldFrom):
                 for on_iterate in self.handlers.iterate:
                     on_iterate(self, node, node.value, value, False)
+        if self.current_function is not None and self.scope.func is self.current_function:
+            self.current_function.is_generator = True
+            self.current_function.yields.append(None if isinstance(node, ast.YieldFrom) else value)
         return None
 
     def _lambda(self, node: ast.Lambda) -> Value:
@@ -385,33 +397,39 @@ class Expressions(ModelState):
     # ------------------------------------------------------------------ annotations
     def annotation(self, node: Optional[ast.expr]) -> Value:
         """The value an annotation declares: an instance of what it names, or None."""
-        if node is None:
-            return None
+        return None if node is None else _instance(self.type_form(node))
+
+    def type_form(self, node: ast.expr) -> Value:
+        """The class a type expression denotes (a driver class, a class of the module, or NONE for
+        None), else None: a name or alias of one, a string, `Optional[X]`, `X | None`, `Annotated[X, ...]`,
+        `Final[X]`, and a `Union` whose members are one class (Motor and PyMongo Async alike)."""
         if isinstance(node, ast.Constant):
             if node.value is None:
                 return NONE
-            if isinstance(node.value, str):
-                try:
-                    parsed = ast.parse(node.value.strip(), mode="eval").body
-                except (SyntaxError, ValueError, RecursionError, MemoryError):
-                    return None
-                return self.annotation(parsed)
-            return None
+            parsed = _parse_string_annotation(node.value)
+            return None if parsed is None else self.type_form(parsed)  # each level strips one string
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-            return _union([self.annotation(node.left), self.annotation(node.right)])
+            return _union([self.type_form(node.left), self.type_form(node.right)])
         if isinstance(node, ast.Subscript):
             base = self._type_ref(node.value)
             if isinstance(base, Special):
                 elements = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
-                if base.name in ("Optional", "Final", "ClassVar"):
-                    return _union([self.annotation(e) for e in elements])
-                if base.name == "Union":
-                    return _union([self.annotation(e) for e in elements])
+                if base.name in ("Optional", "Final", "ClassVar", "Union"):
+                    return _union([self.type_form(e) for e in elements])
                 if base.name == "Annotated":
-                    return self.annotation(elements[0])
+                    return self.type_form(elements[0])
                 return None
-            return _instance(base)
-        return _instance(self._type_ref(node))
+            return _class_of(base)  # a generic class: AsyncCollection[dict]
+        ref = self._type_ref(node)
+        return NONE if ref is NONE else _class_of(ref)
+
+    if sys.version_info >= (3, 12):
+        def _s_TypeAlias(self, node: ast.TypeAlias) -> None:
+            """`type Coll = AsyncCollection`: the name denotes what the alias does (a generic alias
+            `type C[T] = ...` stays unknown: its parameters could shadow any name)."""
+            self.expr(node.value)
+            value = None if node.type_params else _class_of(self.type_form(node.value))
+            self.assign_name(node.name.id, value)
 
     def _type_ref(self, node: ast.expr) -> Value:
         """What a name or dotted name inside an annotation refers to, without reporting anything."""
@@ -423,11 +441,9 @@ class Expressions(ModelState):
             if isinstance(base, Module):
                 return resolve_dotted(base.name + "." + node.attr)
             return None
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            try:
-                return self._type_ref(ast.parse(node.value.strip(), mode="eval").body)
-            except (SyntaxError, ValueError, RecursionError, MemoryError):
-                return None
+        if isinstance(node, ast.Constant):
+            parsed = _parse_string_annotation(node.value)
+            return None if parsed is None else self._type_ref(parsed)
         return None
 
 
@@ -452,12 +468,27 @@ def _instance(ref: Value) -> Value:
     return None
 
 
-def _union(members: List[Value]) -> Value:
-    """Optional[X], X | None, Union[X, None]: X. Anything else mixed in: unknown."""
-    known = [m for m in members if m is not NONE]
-    if len(known) != 1 or known[0] is None:
+# Typing forms whose subscript is a type (so `X = Optional[Coll]` makes X an alias of a class).
+_TYPE_FORMS = frozenset({"Optional", "Union", "Annotated", "Final", "ClassVar"})
+
+
+def _class_of(ref: Value) -> Value:
+    return ref if isinstance(ref, (ClassRef, UserClass)) else None
+
+
+def _parse_string_annotation(text: object) -> Optional[ast.expr]:
+    if not isinstance(text, str):
         return None
-    return known[0]
+    try:
+        return ast.parse(text.strip(), mode="eval").body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+def _union(members: List[Value]) -> Value:
+    """Optional[X], X | None, Union[X, None]: X; Union[X, Y] when X and Y merge (a Motor class and
+    its PyMongo Async counterpart). Anything else mixed in: unknown."""
+    return merged(members)
 
 
 def dotted(node: ast.AST) -> Optional[str]:

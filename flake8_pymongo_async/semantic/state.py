@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Callable, Dict, Iterable, List, Optional, Sequ
 from ..diagnostics import Fix, NoCounterpart
 from ..settings import Settings
 from .events import Handlers, UseContext, subscribe
-from .project import NO_PROJECT, ProjectView
 from .external import ProjectResolver
+from .frameworks import FrameworkFacts
+from .project import NO_PROJECT, ProjectView
 from .scope import Scope
 from .values import ClassInfo, EventLoop, FunctionInfo, Pending, Value
 from .view import DiagnosticSink, RuleLike, Site
@@ -55,6 +56,7 @@ class ModelState:
             kind, _, name = entry.partition(":")
             self.factories[name] = kind
         self.imports = ProjectResolver(project, self.factories)  # names of the project's other modules
+        self.frameworks = FrameworkFacts()  # framework state stored, pytest fixtures found (frameworks.py)
         self._expression_handlers: Dict[type, Callable[..., Value]] = self.expression_handlers()
 
     # ------------------------------------------------------------------ what subscribers use (view.ModelView)
@@ -122,6 +124,9 @@ class ModelState:
 
         @abstractmethod
         def return_value(self, info: FunctionInfo) -> Value: ...
+
+        @abstractmethod
+        def call_result(self, func: Value, node: ast.Call) -> Value: ...
 
         @abstractmethod
         def instance_attribute(self, cls: ClassInfo, name: str, depth: int = 0) -> Value: ...

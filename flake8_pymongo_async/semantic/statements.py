@@ -11,6 +11,7 @@ from typing import Callable, Dict, Iterable, List, Optional, Sequence, Union
 from .events import Loop, TryStatement, UseContext
 from .expressions import MAX_DEPTH, dotted
 from .external import absolute_module
+from .frameworks import record_store
 from .resolve import resolve_dotted, resolve_import
 from .state import ModelState
 from .values import FALSE, NONE, TRUE, ClassInfo, Conflict, Obj, Value, merge
@@ -285,6 +286,7 @@ class Statements(ModelState):
         elif isinstance(target, ast.Starred):
             self.bind(target.value, None, None)
         elif isinstance(target, ast.Attribute):
+            record_store(self, target, value)  # `app.state.mongo = client`
             self.target_expr(target)
             cls = self._self_attribute(target)
             if cls is not None:
@@ -294,6 +296,7 @@ class Statements(ModelState):
                 self.scope.chains[chain] = value
                 self.chains_recorded = True
         else:
+            record_store(self, target, value)  # aiohttp `app["mongo"] = client`
             self.target_expr(target)
 
     def target_expr(self, target: ast.AST) -> None:

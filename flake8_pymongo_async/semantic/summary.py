@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Dict, List, Mapping, Optional, Tuple
 
+from .frameworks import module_fixtures, module_state
 from .scope import Scope
 from .values import (FALSE, NONE, TRUE, Awaitable, ClassInfo, ClassRef, Conflict, EventLoop, ExternalClass,
                      ExternalFunction, ExternalInstance, ExternalModule, Flavour, FuncRef, FunctionInfo, Instance,
@@ -185,6 +186,8 @@ def summarize(model: SemanticModel) -> ModuleSummary:
         names=MappingProxyType({name: summarizer.value(value) for name, value in env.items()}),
         functions=MappingProxyType(functions),
         classes=MappingProxyType(classes),
+        fixtures=MappingProxyType({name: summarizer.value(value) for name, value in module_fixtures(model).items()}),
+        state=MappingProxyType({key: summarizer.value(value) for key, value in module_state(model).items()}),
     )
 
 
