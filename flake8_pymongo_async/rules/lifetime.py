@@ -7,6 +7,7 @@ every function body has been walked (``FunctionInfo.reaches`` and ``.calls``).
 from __future__ import annotations
 
 import ast
+import re
 from typing import Dict, List, Optional, Set, Tuple
 
 from ..api import tables
@@ -99,7 +100,10 @@ PMA402 = Rule("PMA402", "async-client-shared-across-event-loops", FixAvailabilit
 Checks for a module-level or class-level async client used from more than one event loop. This is a
 second `asyncio.run(...)` (or new-loop `run_until_complete(...)`) in the same function after one
 that used the client, including `asyncio.run(client.close())` after `asyncio.run(main())`. It is
-reported at the second run.
+reported at the second run. It also checks for a pytest fixture wider than one test
+(`scope="session"`, `"package"`, `"module"` or `"class"`) whose value is an async client, in a module
+that does not choose its tests' event loop (no `loop_scope`, no `def event_loop` fixture): reported
+at the fixture's `def`.
 
 ## Why is this bad?
 
@@ -375,6 +379,18 @@ class LifetimeFamily(Family):
                             f"`await client.{node.attr}`")
 
     # ---------------------------------------------------------------- judged at the end
+    def on_function_end(self, w: ModelView, info: FunctionInfo) -> None:
+        scope = _shared_fixture_scope(w, info)
+        if scope is None:
+            return
+        given = info.yields if info.is_generator else info.returns
+        if any(isinstance(value, Obj) and value.is_async and value.kind == "client" for value in given):
+            w.report(PMA402, info.node,
+                     detail=f"the {scope}-scoped fixture `{info.node.name}` gives every test one async client, while "
+                            f"pytest-asyncio runs each test on its own event loop: the second test fails with "
+                            f"`RuntimeError: Cannot use AsyncMongoClient in different event loop`; make the "
+                            f"fixture function-scoped, or give the tests and the fixture one `loop_scope`")
+
     def on_module_end(self, w: ModelView) -> None:
         closure = _Closure()
         for node, target, args, _function in self._thread_sites:
@@ -492,6 +508,30 @@ class _Closure:
                 result |= self.of(callee)
         self._memo[key] = result
         return result
+
+
+_FIXTURE_DECORATORS = ("pytest.fixture", "pytest_asyncio.fixture")
+_SHARED_SCOPES = ("session", "package", "module", "class")
+# Words that show the module chooses its tests' event loop itself (pytest-asyncio's `loop_scope`, or
+# an overridden `event_loop` fixture): then one loop may well serve every test, and nothing is said.
+_OWN_LOOP = re.compile(r"\bloop_scope\b|\bdef event_loop\b")  # a per-line partition drops comments
+
+
+def _shared_fixture_scope(w: ModelView, info: FunctionInfo) -> Optional[str]:
+    """``session``, ``module``... for a pytest fixture whose value outlives one test, in a module that
+    does not choose its tests' event loop; None otherwise."""
+    for decorator in info.node.decorator_list:
+        if not isinstance(decorator, ast.Call):
+            continue
+        denoted = w.value_of(decorator.func)
+        if not isinstance(denoted, Special) or denoted.name not in _FIXTURE_DECORATORS:
+            continue
+        for keyword in decorator.keywords:
+            value = keyword.value
+            if keyword.arg == "scope" and isinstance(value, ast.Constant) and value.value in _SHARED_SCOPES:
+                code = "".join(line.partition("#")[0] for line in w.lines)  # roughly: not comments
+                return None if _OWN_LOOP.search(code) else str(value.value)
+    return None
 
 
 def _expressions_in(node: ast.AST) -> List[ast.expr]:
