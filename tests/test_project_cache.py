@@ -324,3 +324,21 @@ def test_flake8_refuses_a_bad_source_root(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "--pma-source-roots: bad entry 'nope': not a directory" in result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("command", ["check", "fix", "report"])
+def test_the_commands_cache_where_told_and_not_at_all_with_no_cache(
+        tmp_path: Path, command: str, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    from flake8_pymongo_async import cli
+
+    root = project(tmp_path)  # app/x.py names no driver: checking it asks for app.db's summary
+    (root / "app/x.py").write_text("from app.db import client\n", encoding="utf-8")
+    monkeypatch.chdir(root)
+    extra = ["--diff"] if command == "fix" else []
+    cache = tmp_path / "chosen"
+    cli.main([command, "--isolated", "-j", "1", *extra, "--cache-dir", str(cache), "app"])
+    assert list(cache.glob("*.json"))
+    off = tmp_path / "off"
+    cli.main([command, "--isolated", "-j", "1", *extra, "--no-cache", "--cache-dir", str(off), "app"])
+    assert not off.exists()
+    capsys.readouterr()

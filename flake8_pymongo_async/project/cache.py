@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import time
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Tuple
@@ -103,6 +102,8 @@ class DiskCache:
             text = json.dumps(data, separators=(",", ":"), ensure_ascii=True)
         except (ValueError, RecursionError):
             return
+        import tempfile  # only a process that writes an entry pays for it
+
         try:
             os.makedirs(self.directory, exist_ok=True)
             if not self.cleaned:
