@@ -220,6 +220,7 @@ def stop_pool(pool: ProcessPoolExecutor) -> None:
     """Cancel what has not started and end the workers now, instead of waiting for their files."""
     # No public API ends a running task; _processes exists from Python 3.2 through 3.13.
     workers: List[Any] = list((getattr(pool, "_processes", None) or {}).values())
+    results = getattr(pool, "_result_queue", None)  # shutdown() forgets it
     pool.shutdown(wait=False, cancel_futures=True)
     for worker in workers:
         try:
@@ -234,7 +235,7 @@ def stop_pool(pool: ProcessPoolExecutor) -> None:
     # A worker ended while sending its result leaves half a message in the pool's result pipe, and
     # the pool's manager thread (which the interpreter joins at exit) would wait for the rest forever.
     # Once every worker is gone, closing the parent's copy of the write end makes that wait an EOF.
-    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+    writer = getattr(results, "_writer", None)
     if writer is not None and not any(_alive(worker) for worker in workers):
         try:
             writer.close()

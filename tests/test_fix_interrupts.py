@@ -192,6 +192,36 @@ def test_a_worker_is_forked_with_interrupts_held_until_its_initializer_ignores_t
     assert proc.stdout.decode().strip() == f"({held}, [], True) []", proc.stderr
 
 
+HALF_SENT_SCRIPT = textwrap.dedent('''
+    import gc, multiprocessing.queues, os, time
+    from flake8_pymongo_async import processes
+
+    def die_while_sending():
+        # What SIGTERM does to a worker in the middle of sending its result: the pool's result
+        # pipe holds a header announcing 4096 bytes and only a few of them.
+        queue = next(o for o in gc.get_objects() if isinstance(o, multiprocessing.queues.SimpleQueue))
+        os.write(queue._writer.fileno(), (4096).to_bytes(4, "big") + b"half")
+        os._exit(1)
+
+    if __name__ == "__main__":
+        pool = processes.process_pool(1)
+        pool.submit(die_while_sending)
+        time.sleep(1)
+        processes.stop_pool(pool)
+        print("stopped", flush=True)
+''')
+
+
+def test_the_command_exits_after_a_worker_died_while_sending_its_result(tmp_path):
+    # The pool's manager thread waited forever for the rest of the message, and the interpreter
+    # waits for that thread at exit: `check -j2` hung after Ctrl-C.
+    script = tmp_path / "half_sent.py"
+    script.write_text(HALF_SENT_SCRIPT)
+    proc = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=_env(), capture_output=True,
+                          timeout=60)
+    assert proc.stdout.decode().split() == ["stopped"] and proc.returncode == 0, proc.stderr
+
+
 LEDGER_SCRIPT = textwrap.dedent('''
     import time
     from flake8_pymongo_async import processes
