@@ -137,7 +137,9 @@ class Expressions(ModelState):
                     return scope.chains[chain]
                 scope = scope.parent if scope.kind != "class" else None
         value = self.attribute_of(base, node.attr, node)
-        if value is None and base is None and is_state_read(self, node):
+        holder = node.value
+        if (value is None and base is None and isinstance(holder, ast.Attribute) and holder.attr == "state"
+                and is_state_read(self, node)):
             return state_value(self, "state." + node.attr, scan=True)  # `request.app.state.mongo`
         return value
 

@@ -88,6 +88,8 @@ def state_value(model: ModelState, key: str, scan: bool) -> Value:
     and in the rest of the project, else None. With `scan` (not for `app["x"]`, read from a plain name
     as often as any dict's item is), the functions of the module that store the key are walked first."""
     facts = model.frameworks
+    if not scan and key not in facts.stores and key not in model.project.app_state():
+        return None  # `doc["_id"]`: the common case, answered without more work
     if scan:
         sites = _store_sites(model)
         chains = sites.get(key)
@@ -182,15 +184,18 @@ def bind_framework_parameters(model: ModelState, info: FunctionInfo) -> None:
     which the model has just made): a FastAPI dependency, else a fixture, else what was declared."""
     args = info.node.args
     positional = [*args.posonlyargs, *args.args]
-    defaults: Dict[str, ast.expr] = {a.arg: d for a, d in zip(positional[len(positional) - len(args.defaults):],
-                                                              args.defaults)}
-    defaults.update({a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None})
+    defaults: Dict[str, ast.expr] = {}
+    if args.defaults or args.kw_defaults:  # (most functions have none: this runs for every function)
+        defaults = {a.arg: d for a, d in zip(positional[len(positional) - len(args.defaults):], args.defaults)}
+        defaults.update({a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None})
     skip_first = info.cls is not None and positional and "staticmethod" not in _decorator_values(model, info.node)
     by_pytest = _called_by_pytest(model, info)
     for index, arg in enumerate([*positional, *args.kwonlyargs]):
-        if skip_first and index == 0:
+        default = defaults.get(arg.arg)
+        maybe_dependency = default is not None or isinstance(arg.annotation, ast.Subscript)
+        if (skip_first and index == 0) or not (maybe_dependency or by_pytest):
             continue
-        value = _dependency(model, info.parent_scope, defaults.get(arg.arg), arg.annotation)
+        value = _dependency(model, info.parent_scope, default, arg.annotation)
         if value is None and by_pytest:
             value = fixture_value(model, arg.arg)
         if value is not None:
@@ -299,7 +304,7 @@ def _fixture_result(model: ModelState, info: FunctionInfo) -> Value:
 
 
 def is_fixture(model: ModelState, node: FunctionNode) -> bool:
-    return not _FIXTURE_DECORATORS.isdisjoint(_decorator_values(model, node))
+    return bool(node.decorator_list) and not _FIXTURE_DECORATORS.isdisjoint(_decorator_values(model, node))
 
 
 def _decorator_values(model: ModelState, node: FunctionNode) -> List[str]:
