@@ -45,6 +45,10 @@ _defer_depth = 0
 _pending_signal: Optional[int] = None
 _in_worker = False
 _stop_event: Any = None  # a multiprocessing.Event the parent sets to stop workers' writes
+# Shared memory, one byte per item, that a worker sets once it has written that item. A worker's
+# result travels through the pool's queue and can still be in it when the parent stops the pool;
+# this is set inside the write's deferred-signal block, so the parent knows every write that happened.
+_written: Any = None
 
 
 def _act_on(signum: int) -> None:
@@ -86,6 +90,26 @@ def deferred_signals() -> Iterator[None]:
             _act_on(signum)
 
 
+_INTERRUPTS = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextmanager
+def signals_held_for_workers() -> Iterator[None]:
+    """Around the calls that start workers (a pool's ``submit`` and ``map`` fork them): a worker
+    forked while Ctrl-C reaches the process group would run the parent's handler before its
+    initializer ignores SIGINT, and die with a traceback. Forked with the signals blocked, it
+    starts with them pending; ``init_worker`` sets its own actions, then unblocks them. The parent
+    receives a signal that came meanwhile as soon as the block ends."""
+    if not _BLOCKABLE or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _INTERRUPTS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 @contextmanager
 def handle_interrupts() -> Iterator[None]:
     """Install the main process's handlers for the duration (restored after; main thread only)."""
@@ -107,14 +131,17 @@ def handle_interrupts() -> Iterator[None]:
 
 
 # --------------------------------------------------------------------------------------- workers
-def init_worker(parent_pid: int, stop_event: Any = None) -> None:
+def init_worker(parent_pid: int, stop_event: Any = None, written: Any = None) -> None:
     """A pool's initializer: the worker's signals, and its end when the parent dies."""
-    global _in_worker, _stop_event
+    global _in_worker, _stop_event, _written
     _in_worker = True
     _stop_event = stop_event
+    _written = written
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # The default action where a write can be held back by blocking the signal (see the docstring).
     signal.signal(signal.SIGTERM, signal.SIG_DFL if _BLOCKABLE else _on_signal)
+    if _BLOCKABLE:  # forked inside signals_held_for_workers(): a pending SIGINT is now ignored
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _INTERRUPTS)
     direct_child = os.getppid() == parent_pid  # not under a forkserver
     if not (direct_child and _die_with_parent()):
         threading.Thread(target=_watch_parent, args=(parent_pid, direct_child), daemon=True,
@@ -126,6 +153,25 @@ def init_worker(parent_pid: int, stop_event: Any = None) -> None:
 def stop_requested() -> bool:
     """True in a worker once the parent was interrupted: start no new write."""
     return bool(_stop_event is not None and _stop_event.is_set())
+
+
+def mark_written(index: int) -> None:
+    """In a worker, inside ``deferred_signals()`` right after a write: item ``index`` was written."""
+    if _written is not None:
+        _written[index] = 1
+
+
+class WriteLedger:
+    """Which items of a pool's run its workers wrote, readable by the parent after the pool is stopped."""
+
+    def __init__(self, size: int) -> None:
+        import multiprocessing.sharedctypes
+
+        # Raw (no lock): each byte has one writer, and the parent reads only after the workers ended.
+        self.flags: Any = multiprocessing.sharedctypes.RawArray("b", size)
+
+    def written(self) -> List[int]:
+        return [index for index, flag in enumerate(self.flags) if flag]
 
 
 def _die_with_parent() -> bool:
@@ -164,15 +210,17 @@ def _parent_alive(parent_pid: int, direct_child: bool) -> bool:
     return True
 
 
-def process_pool(max_workers: int, stop_event: Any = None) -> ProcessPoolExecutor:
+def process_pool(max_workers: int, stop_event: Any = None,
+                 ledger: Optional[WriteLedger] = None) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=max_workers, initializer=init_worker,
-                               initargs=(os.getpid(), stop_event))
+                               initargs=(os.getpid(), stop_event, None if ledger is None else ledger.flags))
 
 
 def stop_pool(pool: ProcessPoolExecutor) -> None:
     """Cancel what has not started and end the workers now, instead of waiting for their files."""
     # No public API ends a running task; _processes exists from Python 3.2 through 3.13.
     workers: List[Any] = list((getattr(pool, "_processes", None) or {}).values())
+    results = getattr(pool, "_result_queue", None)  # shutdown() forgets it
     pool.shutdown(wait=False, cancel_futures=True)
     for worker in workers:
         try:
@@ -184,6 +232,22 @@ def stop_pool(pool: ProcessPoolExecutor) -> None:
             worker.join(WORKER_JOIN_SECONDS)
         except (OSError, ValueError, AssertionError):
             pass
+    # A worker ended while sending its result leaves half a message in the pool's result pipe, and
+    # the pool's manager thread (which the interpreter joins at exit) would wait for the rest forever.
+    # Once every worker is gone, closing the parent's copy of the write end makes that wait an EOF.
+    writer = getattr(results, "_writer", None)
+    if writer is not None and not any(_alive(worker) for worker in workers):
+        try:
+            writer.close()
+        except OSError:
+            pass
+
+
+def _alive(worker: Any) -> bool:
+    try:
+        return bool(worker.is_alive())
+    except (OSError, ValueError, AssertionError):
+        return False
 
 
 def map_in_pool(function: Callable[[Item], Result], items: Sequence[Item], processes: int,
@@ -198,7 +262,9 @@ def map_in_pool(function: Callable[[Item], Result], items: Sequence[Item], proce
     except (OSError, ImportError, ValueError, NotImplementedError):
         return None
     try:
-        results = list(pool.map(function, items, chunksize=chunksize))
+        with signals_held_for_workers():
+            pending = pool.map(function, items, chunksize=chunksize)  # submits everything
+        results = list(pending)
     except BaseException:
         stop_pool(pool)
         raise

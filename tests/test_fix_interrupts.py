@@ -155,6 +155,122 @@ def test_a_worker_keeps_sigterms_default_action_and_holds_it_only_during_a_write
     assert proc.returncode == -signal.SIGTERM
 
 
+MASK_SCRIPT = textwrap.dedent('''
+    import os, signal
+    from flake8_pymongo_async import processes
+
+    def masks():
+        return sorted(int(s) for s in signal.pthread_sigmask(signal.SIG_BLOCK, []))
+
+    def started_with(queue):
+        # What a worker sees before its initializer runs, then once init_worker has run.
+        before = masks()
+        processes.init_worker(os.getppid())
+        queue.put((before, masks(), signal.getsignal(signal.SIGINT) is signal.SIG_IGN))
+
+    if __name__ == "__main__":
+        import multiprocessing
+        ctx = multiprocessing.get_context("fork")
+        queue = ctx.SimpleQueue()
+        with processes.signals_held_for_workers():
+            child = ctx.Process(target=started_with, args=(queue,))
+            child.start()
+        print(queue.get(), masks(), flush=True)
+        child.join()
+''')
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="POSIX signal masks")
+def test_a_worker_is_forked_with_interrupts_held_until_its_initializer_ignores_them(tmp_path):
+    # Forked while Ctrl-C reached the group, a worker used to run the parent's handler before its
+    # initializer ignored SIGINT, and died printing a traceback.
+    script = tmp_path / "mask.py"
+    script.write_text(MASK_SCRIPT)
+    proc = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=_env(), capture_output=True,
+                          timeout=90)
+    held = sorted([int(signal.SIGINT), int(signal.SIGTERM)])
+    assert proc.stdout.decode().strip() == f"({held}, [], True) []", proc.stderr
+
+
+HALF_SENT_SCRIPT = textwrap.dedent('''
+    import gc, multiprocessing.queues, os, time
+    from flake8_pymongo_async import processes
+
+    def die_while_sending():
+        # What SIGTERM does to a worker in the middle of sending its result: the pool's result
+        # pipe holds a header announcing 4096 bytes and only a few of them.
+        queue = next(o for o in gc.get_objects() if isinstance(o, multiprocessing.queues.SimpleQueue))
+        os.write(queue._writer.fileno(), (4096).to_bytes(4, "big") + b"half")
+        os._exit(1)
+
+    if __name__ == "__main__":
+        pool = processes.process_pool(1)
+        pool.submit(die_while_sending)
+        time.sleep(1)
+        processes.stop_pool(pool)
+        print("stopped", flush=True)
+''')
+
+
+def test_the_command_exits_after_a_worker_died_while_sending_its_result(tmp_path):
+    # The pool's manager thread waited forever for the rest of the message, and the interpreter
+    # waits for that thread at exit: `check -j2` hung after Ctrl-C.
+    script = tmp_path / "half_sent.py"
+    script.write_text(HALF_SENT_SCRIPT)
+    proc = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=_env(), capture_output=True,
+                          timeout=60)
+    assert proc.stdout.decode().split() == ["stopped"] and proc.returncode == 0, proc.stderr
+
+
+LEDGER_SCRIPT = textwrap.dedent('''
+    import time
+    from flake8_pymongo_async import processes
+
+    def write_then_hang(index):
+        with processes.deferred_signals():
+            processes.mark_written(index)  # the "write" is done...
+        time.sleep(120)  # ...but its result never reaches the parent: the pool is stopped first
+
+    if __name__ == "__main__":
+        ledger = processes.WriteLedger(4)
+        pool = processes.process_pool(2, None, ledger)
+        pool.submit(write_then_hang, 2)
+        deadline = time.monotonic() + 30
+        while not ledger.written() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        processes.stop_pool(pool)
+        print(ledger.written(), flush=True)
+''')
+
+
+def test_the_parent_knows_a_write_whose_result_never_arrived(tmp_path):
+    script = tmp_path / "ledger.py"
+    script.write_text(LEDGER_SCRIPT)
+    proc = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=_env(), capture_output=True,
+                          timeout=90)
+    assert proc.stdout.decode().split() == ["[2]"], proc.stderr
+
+
+def test_an_interrupt_after_the_last_file_still_lists_the_files_changed(tmp_path, monkeypatch, capsys):
+    from flake8_pymongo_async import cli
+    from flake8_pymongo_async.commands import fix
+
+    for i in range(3):
+        (tmp_path / f"mod_{i}.py").write_text(MODULE.format(i=i))
+    (tmp_path / "clean.py").write_text("x = 1\n")
+
+    def interrupted_while_reporting(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(fix, "_report", interrupted_while_reporting)
+    assert cli.main(["fix", "-j1", "-q", "--isolated", str(tmp_path)]) == 130
+    out = capsys.readouterr().out
+    listed = {line.strip() for line in out.splitlines() if line.startswith("  ")}
+    assert "interrupted; 3 files changed" in out
+    assert listed == {str(tmp_path / f"mod_{i}.py") for i in range(3)}
+    assert all((tmp_path / f"mod_{i}.py").read_text() != MODULE.format(i=i) for i in range(3))
+
+
 # ------------------------------------------------------------------ end to end
 MODULE = '''"""Module {i}."""
 from motor.motor_asyncio import AsyncIOMotorClient

@@ -60,11 +60,14 @@ class Options:
 
 
 # ---------------------------------------------------------------------- one file
-def process_file(path: str, options: Options) -> FileOutcome:
-    """Fix one file and write it (or compute its diff). Never raises: every problem becomes ``error``."""
+def process_file(path: str, options: Options, index: int) -> FileOutcome:
+    """Fix one file and write it (or compute its diff), in a worker; ``index``: its place in the run.
+    Never raises: every problem becomes ``error``."""
     outcome, fixed = fix_file(path, options)
     with processes.deferred_signals():
         write_fixed(outcome, fixed, options)
+        if fixed is not None and outcome.changed:
+            processes.mark_written(index)
     return outcome
 
 
@@ -191,7 +194,8 @@ def _run_parallel(files: Sequence[str], options: Options, jobs: int, results: Di
     import multiprocessing
 
     stop = multiprocessing.Event()
-    pool = processes.process_pool(jobs, stop)
+    ledger = processes.WriteLedger(len(files))
+    pool = processes.process_pool(jobs, stop, ledger)
     futures: Dict[Future[FileOutcome], str] = {}
 
     def collect(future: Future[FileOutcome]) -> None:
@@ -204,7 +208,9 @@ def _run_parallel(files: Sequence[str], options: Options, jobs: int, results: Di
                                         internal=True)
 
     try:
-        futures.update((pool.submit(process_file, path, options), path) for path in files)
+        with processes.signals_held_for_workers():
+            futures.update((pool.submit(process_file, path, options, index), path)
+                           for index, path in enumerate(files))
         for future in as_completed(list(futures)):
             collect(future)
     except BaseException:
@@ -219,6 +225,9 @@ def _run_parallel(files: Sequence[str], options: Options, jobs: int, results: Di
                 collect(future)
         finally:
             processes.stop_pool(pool)
+            # A file written by a worker whose result had not arrived yet is still changed.
+            for index in ledger.written():
+                results.setdefault(files[index], FileOutcome(path=files[index], changed=True))
         raise
     pool.shutdown(wait=True)
 
@@ -253,6 +262,18 @@ def run(args: argparse.Namespace) -> int:
     except Interrupted as stop:
         write_interrupted(summary_out, stop.outcomes, diff=args.diff)
         return stop.exit_status
+    try:
+        return _report(args, found, outcomes, out, summary_out)
+    except (KeyboardInterrupt, processes.Terminated) as exc:
+        # Every file was done when the signal came: say which were changed, as for an interrupt
+        # while fixing, rather than leave the user with no word of what was written.
+        write_interrupted(summary_out, outcomes, diff=args.diff)
+        return processes.exit_status(exc)
+
+
+def _report(args: argparse.Namespace, found: plumbing.Setup, outcomes: List[FileOutcome], out: TextIO,
+            summary_out: TextIO) -> int:
+    """What the run did and what is left; the exit status."""
     outcomes.extend(FileOutcome(path=path, error=reason) for path, reason in found.problems)
     for outcome in outcomes:
         if outcome.diff:
