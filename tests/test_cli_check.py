@@ -22,9 +22,7 @@ from flake8_pymongo_async import checker, cli
 from flake8_alone import FLAKE8
 
 ROOT = Path(__file__).resolve().parent.parent
-# One-file fixtures (the multi-file packages under packages/ are checked as projects).
-FIXTURES = sorted(p for p in (ROOT / "tests" / "fixtures").rglob("*.py")
-                  if p.is_file() and "packages" not in p.relative_to(ROOT / "tests" / "fixtures").parts[:1])
+FIXTURES = sorted(p for p in (ROOT / "tests" / "fixtures").rglob("*.py") if p.is_file())
 EXAMPLES = ROOT / "examples"
 MOTOR_IMPORT = "from motor.motor_asyncio import AsyncIOMotorClient\n"
 REPORT = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]+\d+) (?P<text>.+)$")

@@ -184,6 +184,24 @@ def test_a_user_class_alias_gives_its_instances() -> None:
     assert not isinstance(value, (Obj, ClassRef)) and type(value).__name__ == "Instance"
 
 
+def test_a_class_nested_in_a_class_is_a_type_and_an_objects_attribute_is_not() -> None:
+    source = ALIASES + textwrap.dedent("""
+        class Types:
+            Users = AsyncCollection
+            client = AsyncMongoClient()
+
+        async def f(a: Types.Users, b: "Types.Users", c: Types.client, d: Types.client.shop, e: helper.Users):
+            a.insert_one({})
+            b.insert_one({})
+            c.insert_one({})
+            d.insert_one({})
+            e.insert_one({})
+    """)
+    fired = sorted(line for line, code in codes(source) if code == "PMA201")
+    first = source.splitlines().index("    a.insert_one({})") + 1
+    assert fired == [first, first + 1]
+
+
 def test_an_alias_rebound_later_in_the_module_is_what_the_function_sees() -> None:
     source = ALIASES + "\nasync def f(x: Coll):\n    x.insert_one({})\n\nColl = Repo\n"
     assert codes(source) == {(4, "PMA101")}  # the motor import only

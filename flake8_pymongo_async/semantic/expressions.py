@@ -434,7 +434,10 @@ class Expressions(ModelState):
             base = self._type_ref(node.value)
             if isinstance(base, Module):
                 return resolve_dotted(base.name + "." + node.attr)
-            return None
+            if base is None or isinstance(base, (Obj, Instance)):
+                return None  # an object's attribute is no type (and reading an instance's walks its methods)
+            # `Outer.Inner`, `deps.Coll` of another module of the project: looked up, nothing reported.
+            return self.attribute_of(base, node.attr, node)
         if isinstance(node, ast.Constant):
             parsed = _parse_string_annotation(node.value)
             return None if parsed is None else self._type_ref(parsed)
