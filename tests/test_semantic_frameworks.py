@@ -407,3 +407,28 @@ def test_state_reads_need_a_store_and_an_application_like_owner() -> None:
             client["mongo"].close()
     """
     assert codes(source) == {(line, "PMA206") for line in range(8, 14)}
+
+
+def test_a_plain_names_item_sees_only_this_modules_stores() -> None:
+    """`doc["_id"]` is as common as any dict's item: it never asks the project (which would summarise
+    every module for it), and a key this module did not store stays unknown."""
+    class Counting(PackageView):
+        def __init__(self) -> None:
+            self.asked = 0
+
+        def fixtures(self) -> Mapping[str, ValueSummary]:
+            return {}
+
+        def app_state(self) -> Mapping[str, ValueSummary]:
+            self.asked += 1
+            return {"item:db": ValueSummary(ValueKind.DRIVER_OBJECT, flavour="async", driver_kind="database")}
+
+    view = Counting()
+    plain = """
+        async def handler(doc, app):
+            doc["_id"].close()
+            app["db"].users.insert_one({})
+    """
+    assert codes(plain, view) == set() and view.asked == 0
+    assert codes("async def handler(request):\n    request.app['db'].users.insert_one({})\n", view) == {(2, "PMA201")}
+    assert view.asked == 1

@@ -140,7 +140,7 @@ class Expressions(ModelState):
         holder = node.value
         if (value is None and base is None and isinstance(holder, ast.Attribute) and holder.attr == "state"
                 and is_state_read(self, node)):
-            return state_value(self, "state." + node.attr, scan=True)  # `request.app.state.mongo`
+            return state_value(self, "state." + node.attr, project_wide=True)  # `request.app.state.mongo`
         return value
 
     def attribute_of(self, base: Value, name: str, node: ast.AST) -> Value:
@@ -184,7 +184,7 @@ class Expressions(ModelState):
             return _class_of(self.type_form(node))  # an alias: `X = Optional[AsyncCollection]`
         if base is None:
             key = is_item_read(self, node)  # aiohttp `request.app["mongo"]`
-            return None if key is None else state_value(self, "item:" + key, scan=not isinstance(node.value, ast.Name))
+            return None if key is None else state_value(self, "item:" + key, not isinstance(node.value, ast.Name))
         if isinstance(base, Obj):
             entry = kinds.member(base, "__getitem__")
             if entry and entry[1] and base.kind in ("client", "database", "collection"):

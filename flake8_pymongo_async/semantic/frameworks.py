@@ -83,22 +83,28 @@ def is_item_read(model: ModelState, node: ast.Subscript) -> Optional[str]:
     return _constant_key(node.slice) if _owner_unknown(model, node) else None
 
 
-def state_value(model: ModelState, key: str, scan: bool) -> Value:
-    """What reading the state `key` gives: one kind of driver object stored under it in this module
-    and in the rest of the project, else None. With `scan` (not for `app["x"]`, read from a plain name
-    as often as any dict's item is), the functions of the module that store the key are walked first."""
+def state_value(model: ModelState, key: str, project_wide: bool) -> Value:
+    """What reading the state `key` gives: one kind of driver object stored under it, else None.
+
+    `project_wide` for `<x>.app.state.k`, `<x>.app["k"]`, `<x>.config_dict["k"]` (and `app.state.k`):
+    the stores of the whole project count, and the functions of this module that store the key are
+    walked first. A plain name's item (`app["k"]`, read as often as any dict's item) sees only what this
+    module stored before it: no other module, so no other module is summarised for `doc["_id"]`."""
     facts = model.frameworks
-    if not scan and key not in facts.stores and key not in model.project.app_state():
-        return None  # `doc["_id"]`: the common case, answered without more work
-    if scan:
-        sites = _store_sites(model)
-        chains = sites.get(key)
-        if chains is not None and all([_walk_chain(model, chain) for chain in chains]):
-            del sites[key]  # every store of the key is recorded now
+    if not project_wide:
+        return _known(facts.stores.get(key, ()))
+    sites = _store_sites(model)
+    chains = sites.get(key)
+    if chains is not None and all([_walk_chain(model, chain) for chain in chains]):
+        del sites[key]  # every store of the key is recorded now
     values: List[Value] = list(facts.stores.get(key, ()))
     elsewhere = model.project.app_state().get(key)
     if elsewhere is not None:
         values.append(value_of_summary(elsewhere))
+    return _known(values)
+
+
+def _known(values: Sequence[Value]) -> Value:
     result = merged(values)
     return result if isinstance(result, Obj) else None
 
@@ -107,8 +113,7 @@ def module_state(model: ModelState) -> Dict[str, Value]:
     """The state this module stores, by key (for its summary): a driver object, or None (unknown)."""
     result: Dict[str, Value] = {}
     for key, values in model.frameworks.stores.items():
-        value = merged(values)
-        result[key] = value if isinstance(value, Obj) else None
+        result[key] = _known(values)
     return result
 
 
