@@ -184,6 +184,24 @@ def test_a_user_class_alias_gives_its_instances() -> None:
     assert not isinstance(value, (Obj, ClassRef)) and type(value).__name__ == "Instance"
 
 
+def test_a_class_nested_in_a_class_is_a_type_and_an_objects_attribute_is_not() -> None:
+    source = ALIASES + textwrap.dedent("""
+        class Types:
+            Users = AsyncCollection
+            client = AsyncMongoClient()
+
+        async def f(a: Types.Users, b: "Types.Users", c: Types.client, d: Types.client.shop, e: helper.Users):
+            a.insert_one({})
+            b.insert_one({})
+            c.insert_one({})
+            d.insert_one({})
+            e.insert_one({})
+    """)
+    fired = sorted(line for line, code in codes(source) if code == "PMA201")
+    first = source.splitlines().index("    a.insert_one({})") + 1
+    assert fired == [first, first + 1]
+
+
 def test_an_alias_rebound_later_in_the_module_is_what_the_function_sees() -> None:
     source = ALIASES + "\nasync def f(x: Coll):\n    x.insert_one({})\n\nColl = Repo\n"
     assert codes(source) == {(4, "PMA101")}  # the motor import only
@@ -389,3 +407,28 @@ def test_state_reads_need_a_store_and_an_application_like_owner() -> None:
             client["mongo"].close()
     """
     assert codes(source) == {(line, "PMA206") for line in range(8, 14)}
+
+
+def test_a_plain_names_item_sees_only_this_modules_stores() -> None:
+    """`doc["_id"]` is as common as any dict's item: it never asks the project (which would summarise
+    every module for it), and a key this module did not store stays unknown."""
+    class Counting(PackageView):
+        def __init__(self) -> None:
+            self.asked = 0
+
+        def fixtures(self) -> Mapping[str, ValueSummary]:
+            return {}
+
+        def app_state(self) -> Mapping[str, ValueSummary]:
+            self.asked += 1
+            return {"item:db": ValueSummary(ValueKind.DRIVER_OBJECT, flavour="async", driver_kind="database")}
+
+    view = Counting()
+    plain = """
+        async def handler(doc, app):
+            doc["_id"].close()
+            app["db"].users.insert_one({})
+    """
+    assert codes(plain, view) == set() and view.asked == 0
+    assert codes("async def handler(request):\n    request.app['db'].users.insert_one({})\n", view) == {(2, "PMA201")}
+    assert view.asked == 1

@@ -141,8 +141,10 @@ class Expressions(ModelState):
                     return scope.chains[chain]
                 scope = scope.parent if scope.kind != "class" else None
         value = self.attribute_of(base, node.attr, node)
-        if value is None and base is None and is_state_read(self, node):
-            return state_value(self, "state." + node.attr, scan=True)  # `request.app.state.mongo`
+        holder = node.value
+        if (value is None and base is None and isinstance(holder, ast.Attribute) and holder.attr == "state"
+                and is_state_read(self, node)):
+            return state_value(self, "state." + node.attr, project_wide=True)  # `request.app.state.mongo`
         return value
 
     def attribute_of(self, base: Value, name: str, node: ast.AST) -> Value:
@@ -188,7 +190,7 @@ class Expressions(ModelState):
             return _class_of(self.type_form(node))  # an alias: `X = Optional[AsyncCollection]`
         if base is None:
             key = is_item_read(self, node)  # aiohttp `request.app["mongo"]`
-            return None if key is None else state_value(self, "item:" + key, scan=not isinstance(node.value, ast.Name))
+            return None if key is None else state_value(self, "item:" + key, not isinstance(node.value, ast.Name))
         if isinstance(base, Obj):
             entry = kinds.member(base, "__getitem__")
             if entry and entry[1] and base.kind in ("client", "database", "collection"):
@@ -440,7 +442,10 @@ class Expressions(ModelState):
             base = self._type_ref(node.value)
             if isinstance(base, Module):
                 return resolve_dotted(base.name + "." + node.attr)
-            return None
+            if base is None or isinstance(base, (Obj, Instance)):
+                return None  # an object's attribute is no type (and reading an instance's walks its methods)
+            # `Outer.Inner`, `deps.Coll` of another module of the project: looked up, nothing reported.
+            return self.attribute_of(base, node.attr, node)
         if isinstance(node, ast.Constant):
             parsed = _parse_string_annotation(node.value)
             return None if parsed is None else self._type_ref(parsed)

@@ -83,20 +83,28 @@ def is_item_read(model: ModelState, node: ast.Subscript) -> Optional[str]:
     return _constant_key(node.slice) if _owner_unknown(model, node) else None
 
 
-def state_value(model: ModelState, key: str, scan: bool) -> Value:
-    """What reading the state `key` gives: one kind of driver object stored under it in this module
-    and in the rest of the project, else None. With `scan` (not for `app["x"]`, read from a plain name
-    as often as any dict's item is), the functions of the module that store the key are walked first."""
+def state_value(model: ModelState, key: str, project_wide: bool) -> Value:
+    """What reading the state `key` gives: one kind of driver object stored under it, else None.
+
+    `project_wide` for `<x>.app.state.k`, `<x>.app["k"]`, `<x>.config_dict["k"]` (and `app.state.k`):
+    the stores of the whole project count, and the functions of this module that store the key are
+    walked first. A plain name's item (`app["k"]`, read as often as any dict's item) sees only what this
+    module stored before it: no other module, so no other module is summarised for `doc["_id"]`."""
     facts = model.frameworks
-    if scan:
-        sites = _store_sites(model)
-        chains = sites.get(key)
-        if chains is not None and all([_walk_chain(model, chain) for chain in chains]):
-            del sites[key]  # every store of the key is recorded now
+    if not project_wide:
+        return _known(facts.stores.get(key, ()))
+    sites = _store_sites(model)
+    chains = sites.get(key)
+    if chains is not None and all([_walk_chain(model, chain) for chain in chains]):
+        del sites[key]  # every store of the key is recorded now
     values: List[Value] = list(facts.stores.get(key, ()))
     elsewhere = model.project.app_state().get(key)
     if elsewhere is not None:
         values.append(value_of_summary(elsewhere))
+    return _known(values)
+
+
+def _known(values: Sequence[Value]) -> Value:
     result = merged(values)
     return result if isinstance(result, Obj) else None
 
@@ -105,8 +113,7 @@ def module_state(model: ModelState) -> Dict[str, Value]:
     """The state this module stores, by key (for its summary): a driver object, or None (unknown)."""
     result: Dict[str, Value] = {}
     for key, values in model.frameworks.stores.items():
-        value = merged(values)
-        result[key] = value if isinstance(value, Obj) else None
+        result[key] = _known(values)
     return result
 
 
@@ -182,15 +189,18 @@ def bind_framework_parameters(model: ModelState, info: FunctionInfo) -> None:
     which the model has just made): a FastAPI dependency, else a fixture, else what was declared."""
     args = info.node.args
     positional = [*args.posonlyargs, *args.args]
-    defaults: Dict[str, ast.expr] = {a.arg: d for a, d in zip(positional[len(positional) - len(args.defaults):],
-                                                              args.defaults)}
-    defaults.update({a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None})
+    defaults: Dict[str, ast.expr] = {}
+    if args.defaults or args.kw_defaults:  # (most functions have none: this runs for every function)
+        defaults = {a.arg: d for a, d in zip(positional[len(positional) - len(args.defaults):], args.defaults)}
+        defaults.update({a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None})
     skip_first = info.cls is not None and positional and "staticmethod" not in _decorator_values(model, info.node)
     by_pytest = _called_by_pytest(model, info)
     for index, arg in enumerate([*positional, *args.kwonlyargs]):
-        if skip_first and index == 0:
+        default = defaults.get(arg.arg)
+        maybe_dependency = default is not None or isinstance(arg.annotation, ast.Subscript)
+        if (skip_first and index == 0) or not (maybe_dependency or by_pytest):
             continue
-        value = _dependency(model, info.parent_scope, defaults.get(arg.arg), arg.annotation)
+        value = _dependency(model, info.parent_scope, default, arg.annotation)
         if value is None and by_pytest:
             value = fixture_value(model, arg.arg)
         if value is not None:
@@ -299,7 +309,7 @@ def _fixture_result(model: ModelState, info: FunctionInfo) -> Value:
 
 
 def is_fixture(model: ModelState, node: FunctionNode) -> bool:
-    return not _FIXTURE_DECORATORS.isdisjoint(_decorator_values(model, node))
+    return bool(node.decorator_list) and not _FIXTURE_DECORATORS.isdisjoint(_decorator_values(model, node))
 
 
 def _decorator_values(model: ModelState, node: FunctionNode) -> List[str]:
