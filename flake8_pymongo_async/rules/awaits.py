@@ -83,8 +83,9 @@ PMA202 = Rule("PMA202", "unawaited-cursor-coroutine", FixAvailability.SOMETIMES,
 Checks for a driver coroutine that returns a cursor, used as a cursor without `await`. The methods
 are `aggregate()`, `aggregate_raw_batches()`, `watch()`, `list_indexes()`, `list_search_indexes()`,
 `list_collections()`, `list_databases()` and `cursor_command()`; the uses are `async for doc in
-coll.aggregate(p)`, `coll.aggregate(p).to_list()`, `async with coll.watch()` and a chained
-`.batch_size()`.
+coll.aggregate(p)`, `coll.aggregate(p).to_list()`, `async with coll.watch()`, a chained
+`.batch_size()`, and `return coll.aggregate(p)` in a function whose return annotation declares the
+cursor (every caller then receives a coroutine).
 
 ## Why is this bad?
 
@@ -535,6 +536,9 @@ class AwaitFamily(Family):
         if context == "bind":
             self._bound[-1].append(pending)
             return
+        if context == "return":
+            self._returned(w, pending, node)
+            return
         use: str = "future_arg" if context == "arg" and _future_only_argument(w, node) else context
         if use not in _MISUSES or pending.reported:
             return
@@ -543,6 +547,25 @@ class AwaitFamily(Family):
         if use == "with" and pending.member == "start_transaction":
             return  # a sync `with`: PMA302 reports it, with the `await` it also needs
         self._report(w, pending, use, node)
+
+    def _returned(self, w: ModelView, pending: Pending, node: ast.AST) -> None:
+        """A cursor coroutine returned, un-awaited, by a function whose annotation promises the cursor:
+        Motor's call gave the cursor itself; now every caller receives a coroutine."""
+        function = w.current_function
+        if function is None or pending.reported or pending.awaited or not _returns_cursor(pending):
+            return
+        declared = w.declared_return(function)
+        if not (isinstance(declared, Obj) and declared.kind in kinds.CURSOR_KINDS):
+            return
+        call = _describe(pending)
+        in_async = w.in_async_function
+        _mark(w, pending, PMA202, pending.node, Fix.safe_edit(InsertAwait()) if in_async else None,
+              detail=f"`{call}` is a coroutine under PyMongo Async that returns the cursor (Motor returned the "
+                     f"cursor itself): this function, declared to return the cursor, gives its callers a "
+                     f"coroutine, and their `async for` fails with "
+                     f"`TypeError: 'async for' requires an object with __aiter__ method, got coroutine`; "
+                     + (f"write `return await {call}`" if in_async else
+                        f"make the function `async def` and `return await {call}`"))
 
     def on_function_end(self, w: ModelView, info: FunctionInfo) -> None:
         self._never_awaited(w, self._bound.pop())

@@ -117,15 +117,20 @@ class Definitions(ModelState):
         for default in [*args.defaults, *(d for d in args.kw_defaults if d is not None)]:
             self.expr(default)
 
+    def declared_return(self, info: FunctionInfo) -> Value:
+        """What the return annotation declares, read where the `def` is (None without one)."""
+        if info.node.returns is None:
+            return None
+        saved = self.scope
+        self.scope = info.parent_scope
+        try:
+            return self.annotation(info.node.returns)
+        finally:
+            self.scope = saved
+
     def return_value(self, info: FunctionInfo) -> Value:
-        node = info.node
-        if node.returns is not None:
-            saved = self.scope
-            self.scope = info.parent_scope
-            try:
-                return self.annotation(node.returns)
-            finally:
-                self.scope = saved
+        if info.node.returns is not None:
+            return self.declared_return(info)
         if not info.walked:
             self.walk_function(info)
         if info.is_generator:  # calling it gives a generator, not what it yields

@@ -126,6 +126,9 @@ class ModelState:
         def return_value(self, info: FunctionInfo) -> Value: ...
 
         @abstractmethod
+        def declared_return(self, info: FunctionInfo) -> Value: ...
+
+        @abstractmethod
         def call_result(self, func: Value, node: ast.Call) -> Value: ...
 
         @abstractmethod

@@ -56,6 +56,9 @@ class ModelView(Protocol):
     def value_of(self, node: ast.AST) -> Value:
         """The value an already-walked expression had (None when unknown)."""
 
+    def declared_return(self, info: FunctionInfo) -> Value:
+        """What a function's return annotation declares it gives (None without one, or unknown)."""
+
     def parent_of(self, node: ast.AST) -> Optional[ast.AST]:
         """The expression an already-walked expression is a direct part of."""
 
