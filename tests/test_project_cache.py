@@ -160,6 +160,21 @@ def test_the_second_run_reads_the_cache(tmp_path: Path) -> None:
         assert second.module_summary(path) == first.module_summary(path) is not None
 
 
+def test_another_build_of_the_tool_does_not_read_this_ones_entries(tmp_path: Path, monkeypatch) -> None:
+    # The version number stays while the code changes (a development checkout, a reinstall): the
+    # summaries one build made may say less than the next one's would.
+    from flake8_pymongo_async.project import cache as cache_module
+
+    root, cache = project(tmp_path), tmp_path / "cache"
+    build = cache_module.tool_build()
+    assert build.startswith(cache_module.__version__ + "+")
+    summarise_all(root, cache)
+    monkeypatch.setattr(cache_module, "_build", build + "-edited")
+    assert summarise_all(root, cache).walks == 2
+    monkeypatch.setattr(cache_module, "_build", build)
+    assert summarise_all(root, cache).walks == 2  # the other build overwrote the entries
+
+
 def test_a_changed_size_or_mtime_invalidates_the_module_and_what_imports_it(tmp_path: Path) -> None:
     root, cache = project(tmp_path), tmp_path / "cache"
     summarise_all(root, cache)

@@ -1,7 +1,7 @@
 """The on-disk cache of module summaries, shared by every process (flake8's workers, ``check -j``).
 
 One JSON file per module and settings, named by a hash of both. An entry is used only when
-everything it was made from still holds: the tool's version, the shape of the summaries
+everything it was made from still holds: the tool's version and code (``tool_build``), the shape of the summaries
 (``serial.SCHEMA``), the settings that change summaries, the file's absolute path, size and
 ``mtime_ns`` (checked here), and the summaries of the modules it asked about (checked by the
 index, ``Entry.deps``). Anything else (unreadable, truncated, not JSON, another tool's file, an
@@ -50,6 +50,31 @@ class Entry:
     fingerprint: str
 
 
+_build: Optional[str] = None
+
+
+def tool_build() -> str:
+    """The tool's version and a fingerprint of its own code (each module's size and mtime): the
+    summaries a build makes depend on its code, and a changed install (or a development checkout
+    being edited) keeps its version number. Computed once per process, from about a hundred stats."""
+    global _build
+    if _build is None:
+        package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        digest = hashlib.sha256()
+        for folder, dirs, files in os.walk(package):
+            dirs.sort()
+            for name in sorted(files):
+                if name.endswith(".py"):
+                    path = os.path.join(folder, name)
+                    try:
+                        info = os.stat(path)
+                    except OSError:
+                        continue
+                    digest.update(f"{os.path.relpath(path, package)}:{info.st_size}:{info.st_mtime_ns};".encode())
+        _build = f"{__version__}+{digest.hexdigest()[:16]}"
+    return _build
+
+
 def settings_fingerprint(settings: Settings) -> str:
     text = json.dumps([sorted(settings.extra_factories), list(settings.source_roots)])
     return hashlib.sha256(text.encode()).hexdigest()[:16]
@@ -74,7 +99,7 @@ class DiskCache:
             if len(raw) > MAX_ENTRY_BYTES:
                 return None
             data = json.loads(raw.decode("utf-8"))
-            if not (isinstance(data, dict) and data.get("tool") == TOOL and data.get("version") == __version__
+            if not (isinstance(data, dict) and data.get("tool") == TOOL and data.get("version") == tool_build()
                     and data.get("schema") == serial.SCHEMA and data.get("settings") == self.settings_key
                     and data.get("path") == path and data.get("size") == size
                     and data.get("mtime_ns") == mtime_ns):
@@ -92,7 +117,7 @@ class DiskCache:
         if not self.writable:
             return
         data: Dict[str, Any] = {
-            "tool": TOOL, "version": __version__, "schema": serial.SCHEMA, "settings": self.settings_key,
+            "tool": TOOL, "version": tool_build(), "schema": serial.SCHEMA, "settings": self.settings_key,
             "path": path, "size": entry.size, "mtime_ns": entry.mtime_ns,
             "imports": [[level, module, list(names)] for level, module, names in entry.imports],
             "evidence": entry.evidence, "deps": dict(entry.deps),

@@ -274,7 +274,8 @@ PMA205 = Rule("PMA205", "unawaited-async-property", FixAvailability.SOMETIMES, m
 ## What it does
 
 Checks for `client.address`, `primary`, `secondaries`, `arbiters`, `is_primary` or `is_mongos` read
-without `await`.
+without `await`, also into a dict, list, tuple or set literal (`{"primary": client.primary}`), unless
+the literal is unpacked into or passed to a call (`asyncio.gather(*(c.primary, c.address))`).
 
 ## Why is this bad?
 
@@ -504,6 +505,7 @@ expression always raises.
 
 
 # Uses of a coroutine that are bugs right where they happen.
+_DISPLAYS = (ast.Dict, ast.List, ast.Tuple, ast.Set)
 _MISUSES = frozenset({"discard", "attribute", "subscript", "call", "iterate", "async_iterate", "with",
                       "async_with", "compare", "truth", "builtin_arg", "value", "unpack", "future_arg"})
 # Attributes of asyncio.Future that Motor's eager calls returned and a coroutine lacks.
@@ -540,6 +542,10 @@ class AwaitFamily(Family):
             self._returned(w, pending, node)
             return
         use: str = "future_arg" if context == "arg" and _future_only_argument(w, node) else context
+        if use == "store" and isinstance(pending.node, ast.Attribute) and _in_kept_display(w, node):
+            # An async property written into a literal (`{"primary": client.primary}`): the coroutine
+            # method calls a list may gather later are calls; a property read there wanted the value.
+            use = "value"
         if use not in _MISUSES or pending.reported:
             return
         if pending.awaited and use != "discard":
@@ -655,6 +661,13 @@ class AwaitFamily(Family):
 def _mark(w: ModelView, pending: Pending, rule: RuleLike, node: ast.AST, fix: Optional[Fix], detail: str) -> None:
     pending.reported = True
     w.report(rule, node, fix=fix, detail=detail)
+
+
+def _in_kept_display(w: ModelView, node: ast.AST) -> bool:
+    """`node` is an item of a dict, list, tuple or set display that is not unpacked into, or
+    handed to, a call (`gather(*(c.primary, c.address))` awaits its items)."""
+    display = w.parent_of(node)
+    return isinstance(display, _DISPLAYS) and not isinstance(w.parent_of(display), (ast.Starred, ast.Call))
 
 
 def _future_only_argument(w: ModelView, node: ast.AST) -> bool:

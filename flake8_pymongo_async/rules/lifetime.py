@@ -13,8 +13,9 @@ from typing import Dict, List, Optional, Set, Tuple
 from ..api import tables
 from ..semantic.builtin_names import ITERATING_BUILTINS
 from ..semantic.events import IterationSite, Loop
-from ..semantic.values import (EXECUTOR, ClassRef, EventLoop, FuncRef, FunctionInfo, Instance, Method, Obj, Special,
-                               UserClass, Value)
+from ..semantic.resolve import blocks_on_io
+from ..semantic.values import (EXECUTOR, ClassRef, EventLoop, ExternalFunction, FuncRef, FunctionInfo, Instance,
+                               Method, Obj, Special, UserClass, Value)
 from ..semantic.view import ModelView
 from .registry import Family, FixAvailability, Rule
 
@@ -227,7 +228,9 @@ PMA404 = Rule("PMA404", "sync-driver-call-in-async-function", FixAvailability.NO
 ## What it does
 
 Checks for an I/O call on a synchronous PyMongo object (a `MongoClient` or anything obtained from
-one) inside `async def`.
+one) inside `async def`, and for a call inside `async def` of a plain `def` (of the module, or
+imported from another module of the project) whose own body makes such a call. Handing the
+function to `asyncio.to_thread()` or `run_in_executor()` is not a call.
 
 ## Why is this bad?
 
@@ -293,6 +296,8 @@ class LifetimeFamily(Family):
         # Per function (or None for module-level code): the event-loop runs in source order.
         self._runs: Dict[Optional[FunctionInfo], List[Tuple[ast.Call, object, ast.expr, BranchPath]]] = {}
         self._branch_path: List[Tuple[int, int]] = []  # where the walk is now
+        # Calls, inside `async def`, of this module's sync functions: PMA404 when the body blocks.
+        self._helper_calls: List[Tuple[ast.Call, FunctionInfo]] = []
 
     # ---------------------------------------------------------------- where the walk is
     def on_branch(self, w: ModelView, key: int, index: int) -> None:
@@ -322,6 +327,14 @@ class LifetimeFamily(Family):
         if isinstance(func, Method):
             self._sync_io(w, node, func)
             return
+        if w.in_async_function and isinstance(func, FuncRef) and not func.info.is_async:
+            self._helper_calls.append((node, func.info))  # judged at the end, once every body is walked
+            return
+        if w.in_async_function and isinstance(func, ExternalFunction):
+            summary = w.external_function(func)
+            if summary is not None and not summary.is_async and summary.blocks:
+                self._report_blocking_helper(w, node, func.qualname, summary.blocks)
+            return
         callee = node.func
         if not isinstance(callee, ast.Attribute):
             return
@@ -349,10 +362,7 @@ class LifetimeFamily(Family):
     # ---------------------------------------------------------------- PMA404
     def _sync_io(self, w: ModelView, node: ast.Call, method: Method) -> None:
         owner = method.owner
-        if owner.flavour != "sync" or not w.in_async_function:
-            return
-        twin = tables.ASYNC_MEMBERS.get(owner.kind, {}).get(method.name)
-        if twin is None or twin[0] not in ("coroutine", "async_property"):
+        if not (w.in_async_function and blocks_on_io(method)):
             return  # no I/O: the async twin is sync too (find(), sort(), get_collection()...)
         w.report(PMA404, node,
                  detail=f"`{method.name}()` on a sync PyMongo `{_sync_class(owner.kind)}` blocks the event loop "
@@ -391,7 +401,16 @@ class LifetimeFamily(Family):
                             f"`RuntimeError: Cannot use AsyncMongoClient in different event loop`; make the "
                             f"fixture function-scoped, or give the tests and the fixture one `loop_scope`")
 
+    def _report_blocking_helper(self, w: ModelView, node: ast.Call, name: str, member: str) -> None:
+        w.report(PMA404, node,
+                 detail=f"`{name}()` calls `{member}()` on a sync PyMongo object, which waits for the server: "
+                        f"called inside `async def` it blocks the event loop; make it a coroutine on "
+                        f"`AsyncMongoClient`, or call it with `await asyncio.to_thread({name}, ...)`")
+
     def on_module_end(self, w: ModelView) -> None:
+        for node, info in self._helper_calls:
+            if info.blocks:
+                self._report_blocking_helper(w, node, info.node.name, info.blocks)
         closure = _Closure()
         for node, target, args, _function in self._thread_sites:
             reached = self._handed_over(w, target, args, closure)

@@ -12,7 +12,7 @@ from ..api import kinds
 from .builtin_names import NON_AWAITING_BUILTINS
 from .events import UseContext
 from .frameworks import is_item_read, is_state_read, merged, state_value
-from .resolve import item_of, resolve_dotted
+from .resolve import blocks_on_io, item_of, resolve_dotted
 from .scope import Scope
 from .state import ModelState
 from .values import (
@@ -213,6 +213,9 @@ class Expressions(ModelState):
                 self.consume(self._child(node, keyword.value), context, keyword.value)
         finally:
             self.handed_to_loop -= to_loop
+        if isinstance(func, Method) and self.current_function is not None and self.current_function.blocks is None:
+            if blocks_on_io(func):
+                self.current_function.blocks = func.name
         for on_call in self.handlers.call:
             on_call(self, node, func)
         return self.call_result(func, node)

@@ -4,7 +4,16 @@ from __future__ import annotations
 from typing import cast
 
 from ..api import kinds, tables
-from .values import ClassRef, Flavour, Module, Obj, Special, Value
+from .values import ClassRef, Flavour, Method, Module, Obj, Special, Value
+
+
+def blocks_on_io(method: Method) -> bool:
+    """A call of a sync PyMongo method that waits for the server: its PyMongo Async twin is a
+    coroutine or an async property (``find()``, ``sort()``, ``get_collection()`` only build objects)."""
+    if method.owner.flavour != "sync":
+        return False
+    twin = tables.ASYNC_MEMBERS.get(method.owner.kind, {}).get(method.name)
+    return twin is not None and twin[0] in ("coroutine", "async_property")
 
 
 def resolve_dotted(dotted: str) -> Value:

@@ -18,7 +18,8 @@ from .external import ProjectResolver
 from .frameworks import FrameworkFacts
 from .project import NO_PROJECT, ProjectView
 from .scope import Scope
-from .values import ClassInfo, EventLoop, FunctionInfo, Pending, Value
+from .summary import FunctionSummary
+from .values import ClassInfo, EventLoop, ExternalFunction, FunctionInfo, Pending, Value
 from .view import DiagnosticSink, RuleLike, Site
 
 
@@ -87,6 +88,9 @@ class ModelState:
     def value_of(self, node: ast.AST) -> Value:
         """The value an already-walked expression had (None when unknown)."""
         return self.values.get(id(node))
+
+    def external_function(self, func: ExternalFunction) -> Optional[FunctionSummary]:
+        return self.imports.function(func)
 
     def parent_of(self, node: ast.AST) -> Optional[ast.AST]:
         return self.parents.get(id(node))

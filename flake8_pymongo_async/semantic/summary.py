@@ -63,6 +63,7 @@ class FunctionSummary:
     is_generator: bool
     returns: ValueSummary  # what calling it gives (for `async def`: what awaiting the call gives)
     reaches: Tuple[str, ...]  # module- or class-level async driver objects it uses, sorted
+    blocks: Optional[str] = None  # the sync PyMongo method it calls that waits for the server, if any
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,7 @@ class _Summarizer:
                 is_generator=info.is_generator,
                 returns=self.value(returned),
                 reaches=tuple(sorted(info.reaches)),
+                blocks=info.blocks,
             )
         return found
 

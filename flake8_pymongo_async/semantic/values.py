@@ -86,7 +86,7 @@ class FunctionInfo:
     """A function or method defined in the module: its node, scope and (lazily) return value."""
 
     __slots__ = ("node", "parent_scope", "cls", "walked", "walking", "returns", "is_property", "is_generator",
-                 "reaches", "calls", "yields")
+                 "reaches", "calls", "yields", "blocks")
 
     def __init__(self, node: FunctionNode, parent_scope: "Scope", cls: Optional["ClassInfo"]) -> None:
         self.node = node
@@ -98,6 +98,8 @@ class FunctionInfo:
         self.is_property = False
         self.is_generator = False
         self.yields: List["Value"] = []  # values of its `yield` expressions, once walked (None: `yield from`)
+        # The first sync PyMongo call in its own body that waits for the server (`find_one`), if any.
+        self.blocks: Optional[str] = None
         # Module- or class-level async driver objects this function uses (by root name, e.g.
         # "client" or "Repo.client"), and the module's functions it calls or hands on.
         self.reaches: Set[str] = set()

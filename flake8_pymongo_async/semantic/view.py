@@ -10,7 +10,8 @@ import ast
 from typing import Mapping, Optional, Protocol, Sequence, Union
 
 from ..diagnostics import Fix, Located, NoCounterpart
-from .values import FunctionInfo, Value
+from .summary import FunctionSummary
+from .values import ExternalFunction, FunctionInfo, Value
 
 
 class RuleLike(Protocol):
@@ -55,6 +56,9 @@ class ModelView(Protocol):
 
     def value_of(self, node: ast.AST) -> Value:
         """The value an already-walked expression had (None when unknown)."""
+
+    def external_function(self, func: ExternalFunction) -> Optional[FunctionSummary]:
+        """The summary of a function of another module of the project (None when not known)."""
 
     def declared_return(self, info: FunctionInfo) -> Value:
         """What a function's return annotation declares it gives (None without one, or unknown)."""
