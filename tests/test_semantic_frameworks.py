@@ -293,6 +293,9 @@ def test_only_functions_pytest_calls_receive_fixtures() -> None:
         class Other:
             async def test_m(self, users):
                 users.insert_one({})
+
+        async def test_default(users=None):
+            users.insert_one({})
     """)
     lines = source.splitlines()
     fired = {lines[line - 1].strip() and line for line, code in codes(source) if code == "PMA201"}

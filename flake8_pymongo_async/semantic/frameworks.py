@@ -201,7 +201,7 @@ def bind_framework_parameters(model: ModelState, info: FunctionInfo) -> None:
         if (skip_first and index == 0) or not (maybe_dependency or by_pytest):
             continue
         value = _dependency(model, info.parent_scope, default, arg.annotation)
-        if value is None and by_pytest:
+        if value is None and by_pytest and default is None:  # pytest fills no parameter with a default
             value = fixture_value(model, arg.arg)
         if value is not None:
             model.scope.env[arg.arg] = value
