@@ -14,8 +14,19 @@ from .locate import absolute_name
 
 
 def import_specs(tree: ast.AST) -> Tuple[ImportSpec, ...]:
-    """Every import statement of the tree, function-level ones too, as (level, module, names)."""
-    return tuple(_specs(node for node in ast.walk(tree)))
+    """Every import statement of the tree, function-level ones too, as (level, module, names), in
+    source order. Only statements are visited (an import is one): most of a tree is expressions."""
+    found: List[ast.stmt] = []
+    pending: List[ast.AST] = [tree]
+    while pending:  # each node once: bounded by the tree's size
+        node = pending.pop()
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.Import, ast.ImportFrom)):
+                found.append(child)
+            elif isinstance(child, (ast.stmt, ast.excepthandler)) or type(child).__name__ == "match_case":
+                pending.append(child)
+    found.sort(key=lambda node: (node.lineno, node.col_offset))
+    return tuple(_specs(found))
 
 
 def top_level_specs(tree: ast.AST) -> Tuple[ImportSpec, ...]:

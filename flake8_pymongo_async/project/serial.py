@@ -18,7 +18,7 @@ import json
 import sys
 import typing
 from types import MappingProxyType
-from typing import Any, Dict, List, Optional, Set, Tuple, Type
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple, Type
 
 from ..semantic.summary import ModuleSummary
 
@@ -34,79 +34,149 @@ def _hints(cls: Type[Any]) -> Dict[str, Any]:
 
 def encode(value: Any, tp: Any = ModuleSummary) -> Any:
     """``value`` (of annotation ``tp``) as JSON-compatible data."""
+    return _encoder(tp)(value)
+
+
+Encoder = Callable[[Any], Any]
+
+
+@functools.lru_cache(maxsize=None)
+def _encoder(tp: Any) -> Encoder:
+    """A function that encodes values of annotation ``tp``, built once per annotation (as ``_decoder``)."""
     origin, args = typing.get_origin(tp), typing.get_args(tp)
-    if value is None:
-        return None
     if dataclasses.is_dataclass(tp):
-        hints = _hints(tp)  # type: ignore[arg-type]
-        return {f.name: encode(getattr(value, f.name), hints[f.name]) for f in dataclasses.fields(tp)}
+        names = [f.name for f in dataclasses.fields(tp)]
+        fields: List[Tuple[str, Encoder]] = []  # filled on first use: a dataclass may hold itself
+
+        def instance(value: Any) -> Any:
+            if value is None:
+                return None
+            if not fields:
+                hints = _hints(tp)  # type: ignore[arg-type]
+                fields.extend((name, _encoder(hints[name])) for name in names)
+            return {name: field(getattr(value, name)) for name, field in fields}
+        return instance
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        return value.value
+        return lambda value: None if value is None else value.value
     if origin is typing.Union:
-        return encode(value, _member_for(value, args))
+        return lambda value: None if value is None else _encoder(_member_for(value, args))(value)
     if origin is typing.Literal or tp in _SCALARS or tp is Any:
-        return value
+        return lambda value: value
     if _is_mapping(tp):
         key_tp, item_tp = args or (str, Any)
-        return [[encode(k, key_tp), encode(v, item_tp)] for k, v in value.items()]
+
+        def mapping(value: Any) -> Any:
+            if value is None:
+                return None
+            key, item = _encoder(key_tp), _encoder(item_tp)
+            return [[key(k), item(v)] for k, v in value.items()]
+        return mapping
     if origin in (tuple, list, frozenset, set):
-        items = sorted(value, key=repr) if origin in (frozenset, set) else value
-        if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
-            return [encode(v, t) for v, t in zip(items, args)]
-        return [encode(v, args[0] if args else Any) for v in items]
+        unordered = origin in (frozenset, set)
+        fixed = origin is tuple and not (len(args) == 2 and args[1] is Ellipsis)
+
+        def sequence(value: Any) -> Any:
+            if value is None:
+                return None
+            items = sorted(value, key=repr) if unordered else value
+            if fixed:
+                return [_encoder(t)(v) for v, t in zip(items, args)]
+            item = _encoder(args[0] if args else Any)
+            return [item(v) for v in items]
+        return sequence
     raise TypeError(f"cannot serialise the annotation {tp!r}")
 
 
 def decode(data: Any, tp: Any = ModuleSummary) -> Any:
     """The value of annotation ``tp`` that ``encode`` gave ``data`` for; ``ValueError`` if it does not fit."""
+    return _decoder(tp)(data)
+
+
+Decoder = Callable[[Any], Any]
+
+
+@functools.lru_cache(maxsize=None)
+def _decoder(tp: Any) -> Decoder:
+    """A function that decodes data of annotation ``tp``, built once per annotation: a warm cache
+    decodes every summary a walk asks for, and reading the annotations again for each of their
+    hundred thousand values cost more than the walk."""
     origin, args = typing.get_origin(tp), typing.get_args(tp)
     if origin is typing.Union:
-        if data is None and type(None) in args:
-            return None
-        for member in args:
-            if member is type(None):
-                continue
-            try:
-                return decode(data, member)
-            except ValueError:
-                continue
-        raise ValueError(f"{data!r} fits no member of {tp!r}")
+        optional = type(None) in args
+        members = [m for m in args if m is not type(None)]
+
+        def union(data: Any) -> Any:
+            if data is None and optional:
+                return None
+            for member in members:
+                try:
+                    return _decoder(member)(data)
+                except ValueError:
+                    continue
+            raise ValueError(f"{data!r} fits no member of {tp!r}"[:200])
+        return union
     if dataclasses.is_dataclass(tp):
-        hints = _hints(tp)  # type: ignore[arg-type]
-        fields = dataclasses.fields(tp)
-        if not isinstance(data, dict) or set(data) != {f.name for f in fields}:
-            raise ValueError(f"not a {tp.__name__}: {data!r}"[:200])  # type: ignore[union-attr]
-        return tp(**{f.name: decode(data[f.name], hints[f.name]) for f in fields})  # type: ignore[operator]
+        names = [f.name for f in dataclasses.fields(tp)]
+        expected = set(names)
+        fields: List[Tuple[str, Decoder]] = []  # filled on first use: a dataclass may hold itself
+
+        def instance(data: Any) -> Any:
+            if not fields:
+                hints = _hints(tp)  # type: ignore[arg-type]
+                fields.extend((name, _decoder(hints[name])) for name in names)
+            if not isinstance(data, dict) or data.keys() != expected:
+                raise ValueError(f"not a {tp.__name__}: {data!r}"[:200])  # type: ignore[union-attr]
+            return tp(**{name: field(data[name]) for name, field in fields})  # type: ignore[operator]
+        return instance
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        try:
-            return tp(data)
-        except ValueError:
-            raise ValueError(f"not a {tp.__name__}: {data!r}") from None
+        members_by_value = {m.value: m for m in tp}
+
+        def member(data: Any) -> Any:
+            try:
+                return members_by_value[data]
+            except (KeyError, TypeError):
+                raise ValueError(f"not a {tp.__name__}: {data!r}"[:200]) from None
+        return member
     if origin is typing.Literal:
-        if data not in args:
-            raise ValueError(f"{data!r} is not one of {args!r}")
-        return data
+        def literal(data: Any) -> Any:
+            if data not in args:
+                raise ValueError(f"{data!r} is not one of {args!r}"[:200])
+            return data
+        return literal
     if tp in _SCALARS:
-        if type(data) is not tp and not (tp is float and type(data) is int):
-            raise ValueError(f"not a {tp.__name__}: {data!r}")
-        return data
+        def scalar(data: Any) -> Any:
+            if type(data) is not tp and not (tp is float and type(data) is int):
+                raise ValueError(f"not a {tp.__name__}: {data!r}"[:200])
+            return data
+        return scalar
     if tp is Any:
-        return data
+        return lambda data: data
     if _is_mapping(tp):
         key_tp, item_tp = args or (str, Any)
-        if not isinstance(data, list) or not all(isinstance(p, list) and len(p) == 2 for p in data):
-            raise ValueError(f"not a mapping: {data!r}"[:200])
-        return MappingProxyType({decode(k, key_tp): decode(v, item_tp) for k, v in data})
+
+        def mapping(data: Any) -> Any:
+            if not isinstance(data, list) or not all(isinstance(p, list) and len(p) == 2 for p in data):
+                raise ValueError(f"not a mapping: {data!r}"[:200])
+            key, item = _decoder(key_tp), _decoder(item_tp)
+            return MappingProxyType({key(k): item(v) for k, v in data})
+        return mapping
     if origin in (tuple, list, frozenset, set):
-        if not isinstance(data, list):
-            raise ValueError(f"not a sequence: {data!r}"[:200])
-        if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
-            if len(data) != len(args):
-                raise ValueError(f"expected {len(args)} items: {data!r}"[:200])
-            return tuple(decode(v, t) for v, t in zip(data, args))
-        items = [decode(v, args[0] if args else Any) for v in data]
-        return origin(items)
-    raise ValueError(f"cannot read the annotation {tp!r}")
+        fixed = origin is tuple and not (len(args) == 2 and args[1] is Ellipsis)
+
+        def sequence(data: Any) -> Any:
+            if not isinstance(data, list):
+                raise ValueError(f"not a sequence: {data!r}"[:200])
+            if fixed:
+                if len(data) != len(args):
+                    raise ValueError(f"expected {len(args)} items: {data!r}"[:200])
+                return tuple(_decoder(t)(v) for v, t in zip(data, args))
+            item = _decoder(args[0] if args else Any)
+            return origin([item(v) for v in data])
+        return sequence
+
+    def unreadable(data: Any) -> Any:
+        raise ValueError(f"cannot read the annotation {tp!r}")
+    return unreadable
 
 
 def _is_mapping(tp: Any) -> bool:

@@ -196,7 +196,9 @@ class Definitions(ModelState):
         if stores is None:
             stores = {}
             for info in cls.methods.values():
-                for attr in _self_stores(info.node):
+                if info.self_stores is None:  # a class body asks again for each read until it is defined
+                    info.self_stores = frozenset(_self_stores(info.node))
+                for attr in info.self_stores:
                     stores.setdefault(attr, []).append(info)
             for infos in stores.values():
                 infos.sort(key=lambda i: i.node.name != "__init__")

@@ -6,7 +6,7 @@ of ``api.tables.OBJECT_KINDS``.
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING, Dict, List, Literal, NamedTuple, Optional, Set, Union
+from typing import TYPE_CHECKING, Dict, FrozenSet, List, Literal, NamedTuple, Optional, Set, Union
 
 if TYPE_CHECKING:
     from .scope import Scope
@@ -86,7 +86,7 @@ class FunctionInfo:
     """A function or method defined in the module: its node, scope and (lazily) return value."""
 
     __slots__ = ("node", "parent_scope", "cls", "walked", "walking", "returns", "is_property", "is_generator",
-                 "reaches", "calls", "yields", "blocks")
+                 "reaches", "calls", "yields", "blocks", "self_stores")
 
     def __init__(self, node: FunctionNode, parent_scope: "Scope", cls: Optional["ClassInfo"]) -> None:
         self.node = node
@@ -100,6 +100,7 @@ class FunctionInfo:
         self.yields: List["Value"] = []  # values of its `yield` expressions, once walked (None: `yield from`)
         # The first sync PyMongo call in its own body that waits for the server (`find_one`), if any.
         self.blocks: Optional[str] = None
+        self.self_stores: Optional[FrozenSet[str]] = None  # the `self.x` it stores (read from its text once)
         # Module- or class-level async driver objects this function uses (by root name, e.g.
         # "client" or "Repo.client"), and the module's functions it calls or hands on.
         self.reaches: Set[str] = set()
