@@ -221,9 +221,27 @@ def _self_stores(node: ast.AST) -> Set[str]:
     if not positional or is_static(node):
         return set()
     first = positional[0].arg
-    return {n.attr for n in ast.walk(node)
-            if isinstance(n, ast.Attribute) and not isinstance(n.ctx, ast.Load)
-            and isinstance(n.value, ast.Name) and n.value.id == first}
+    found: Set[str] = set()
+    pending: List[ast.AST] = [node]
+    while pending:  # statements only (a store is a statement's target): each node once
+        stmt = pending.pop()
+        for target in _targets(stmt):
+            found.update(n.attr for n in ast.walk(target)
+                         if isinstance(n, ast.Attribute) and not isinstance(n.ctx, ast.Load)
+                         and isinstance(n.value, ast.Name) and n.value.id == first)
+        pending.extend(child for child in ast.iter_child_nodes(stmt)
+                       if isinstance(child, (ast.stmt, ast.excepthandler)) or type(child).__name__ == "match_case")
+    return found
+
+
+def _targets(stmt: ast.AST) -> List[ast.expr]:
+    if isinstance(stmt, (ast.Assign, ast.Delete)):
+        return stmt.targets
+    if isinstance(stmt, (ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor)):
+        return [stmt.target]
+    if isinstance(stmt, (ast.With, ast.AsyncWith)):
+        return [item.optional_vars for item in stmt.items if item.optional_vars is not None]
+    return []
 
 
 def _defines(cls: ClassInfo, name: str) -> bool:
