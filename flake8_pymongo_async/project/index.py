@@ -363,11 +363,15 @@ class ProjectIndex:
         for conftest in node.successors:
             if os.path.basename(conftest) == CONFTEST:
                 view.used[_FILE_KEY + conftest] = self.record(conftest).fingerprint
-        evidence = node.text_evidence or any(fp != "none" for fp in view.used.values())
+        # Walked when its text names the driver or a module it imports gives driver values; its
+        # own evidence is then whether its summary gives any. Text alone must not spread: a module
+        # that merely imports one that mentions "mongo" in a docstring would make every importer
+        # of it, transitively, walked (the whole standard library, checked as a project).
         summary: Optional[ModuleSummary] = None
-        if evidence and node.tree is not None:
+        if node.tree is not None and (node.text_evidence or any(self._dep_record(node, key).evidence
+                                                                 for key in view.used)):
             summary = self._walk(node, view)
-        evidence = summary is not None
+        evidence = summary is not None and self._gives_driver(summary, node.roots)
         data = None if summary is None else serial.encode(summary)
         fingerprint = serial.data_fingerprint(data)
         if self.disk is not None:
@@ -388,9 +392,28 @@ class ProjectIndex:
             return None  # nested too deeply for this interpreter: unknown
 
     def _dep_fingerprint(self, node: _Node, key: str) -> str:
+        return self._dep_record(node, key).fingerprint
+
+    def _dep_record(self, node: _Node, key: str) -> Record:
         if key.startswith(_FILE_KEY):
-            return self.record(key[len(_FILE_KEY):]).fingerprint
-        return self.record(self.resolve(key, node.roots)).fingerprint
+            return self.record(key[len(_FILE_KEY):])
+        return self.record(self.resolve(key, node.roots))
+
+    def _gives_driver(self, summary: ModuleSummary, roots: Tuple[str, ...]) -> bool:
+        """Whether what the module exports may lead to a driver object: a value of a driver kind
+        among its names, fixtures, state, functions' returns and classes' attributes, or a function
+        or class re-exported from a module that gives driver values."""
+        values: List[ValueSummary] = [*summary.names.values(), *summary.fixtures.values(),
+                                      *summary.state.values(), *(f.returns for f in summary.functions.values())]
+        for cls in summary.classes.values():
+            values.extend(cls.attributes.values())
+            values.extend(m.returns for m in cls.methods.values())
+        for value in values:
+            if _holds_driver_object(value):
+                return True
+            if value.module is not None and value.kind in _PROJECT_KINDS and self.answer(roots, value.module).evidence:
+                return True
+        return False
 
 
 _SHARED: Dict[Tuple[Settings, Optional[str]], ProjectIndex] = {}
@@ -496,6 +519,22 @@ def is_test_module(path: str) -> bool:
 
 _DRIVER_KINDS = (ValueKind.DRIVER_OBJECT, ValueKind.DRIVER_CLASS, ValueKind.DRIVER_METHOD,
                  ValueKind.FUNCTION, ValueKind.CLASS, ValueKind.INSTANCE)
+
+
+_OBJECT_KINDS = (ValueKind.DRIVER_OBJECT, ValueKind.DRIVER_CLASS, ValueKind.DRIVER_METHOD)
+_PROJECT_KINDS = (ValueKind.FUNCTION, ValueKind.CLASS, ValueKind.INSTANCE)
+
+
+def _holds_driver_object(value: ValueSummary) -> bool:
+    """A driver object, class or method, or a coroutine or list of one."""
+    current: Optional[ValueSummary] = value
+    for _ in range(64):  # `result` chains are finite data; bounded anyway
+        if current is None:
+            return False
+        if current.kind in _OBJECT_KINDS:
+            return True
+        current = current.result
+    return False
 
 
 def _holds_driver(value: ValueSummary) -> bool:
