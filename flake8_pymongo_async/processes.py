@@ -221,6 +221,7 @@ def stop_pool(pool: ProcessPoolExecutor) -> None:
     # No public API ends a running task; _processes exists from Python 3.2 through 3.13.
     workers: List[Any] = list((getattr(pool, "_processes", None) or {}).values())
     results = getattr(pool, "_result_queue", None)  # shutdown() forgets it
+    pending = getattr(pool, "_pending_work_items", None)
     pool.shutdown(wait=False, cancel_futures=True)
     for worker in workers:
         try:
@@ -237,6 +238,13 @@ def stop_pool(pool: ProcessPoolExecutor) -> None:
     # Once every worker is gone, closing the parent's copy of the write end makes that wait an EOF.
     writer = getattr(results, "_writer", None)
     if writer is not None and not any(_alive(worker) for worker in workers):
+        # On that EOF the manager thread fails the pending futures; Python 3.10's raises
+        # InvalidStateError (printed as a traceback) on those already cancelled: drop them first.
+        # The manager thread is blocked on the pipe now, so it is not reading this dict.
+        if isinstance(pending, dict):
+            for key, item in list(pending.items()):
+                if getattr(getattr(item, "future", None), "done", lambda: False)():
+                    pending.pop(key, None)
         try:
             writer.close()
         except OSError:

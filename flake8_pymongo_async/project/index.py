@@ -368,8 +368,8 @@ class ProjectIndex:
         # that merely imports one that mentions "mongo" in a docstring would make every importer
         # of it, transitively, walked (the whole standard library, checked as a project).
         summary: Optional[ModuleSummary] = None
-        if node.tree is not None and (node.text_evidence or any(self._dep_record(node, key).evidence
-                                                                 for key in view.used)):
+        imports_evidence = any(self._dep_record(node, key).evidence for key in view.used)
+        if node.tree is not None and (node.text_evidence or imports_evidence):
             summary = self._walk(node, view)
         evidence = summary is not None and self._gives_driver(summary, node.roots)
         data = None if summary is None else serial.encode(summary)
