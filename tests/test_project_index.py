@@ -12,7 +12,8 @@ from flake8_pymongo_async import checker
 from flake8_pymongo_async.config import ConfigError, load
 from flake8_pymongo_async.project.imports import candidate_names, import_specs
 from flake8_pymongo_async.project.index import ProjectIndex, Record
-from flake8_pymongo_async.project.locate import absolute_name, place_of, resolve, roots_for
+from flake8_pymongo_async.project.locate import place_of, resolve, roots_for
+from flake8_pymongo_async.semantic.external import absolute_name
 from flake8_pymongo_async.project import serial
 from flake8_pymongo_async.semantic.summary import ModuleSummary, ValueKind, ValueSummary
 from flake8_pymongo_async.settings import DEFAULT_SETTINGS, Settings, parse_source_roots

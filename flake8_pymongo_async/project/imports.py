@@ -10,7 +10,7 @@ import ast
 from typing import Iterable, Iterator, List, Optional, Tuple, Union
 
 from .cache import ImportSpec
-from .locate import absolute_name
+from ..semantic.external import absolute_name
 
 
 def import_specs(tree: ast.AST) -> Tuple[ImportSpec, ...]:

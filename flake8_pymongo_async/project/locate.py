@@ -110,23 +110,6 @@ def resolve(name: str, roots: Sequence[str]) -> Optional[str]:
     return None
 
 
-def absolute_name(level: int, module: Optional[str], package: Optional[str]) -> Optional[str]:
-    """The absolute dotted name of ``from <level dots><module> import ...`` in a module whose package
-    is ``package`` (``""``: the package root itself, for ``from . import x`` at the top); None when
-    it reaches above the package root or the package is unknown."""
-    if level == 0:
-        return module
-    if package is None:
-        return None
-    parts = package.split(".") if package else []
-    if level - 1 > len(parts):
-        return None
-    base = parts[:len(parts) - (level - 1)]
-    if module:
-        base.append(module)
-    return ".".join(base)
-
-
 def _has_init(directory: str) -> bool:
     return os.path.isfile(os.path.join(directory, INIT))
 

@@ -23,10 +23,11 @@ MAX_BASES = 20
 _NEUTRAL_BASES = frozenset({"object"})
 
 
-def absolute_module(level: int, module: Optional[str], package: Optional[str]) -> Optional[str]:
-    """The module `from <level dots><module> import ...` names, in a module whose package is `package`
-    (None: the package is unknown, or the dots climb above its top)."""
-    if not level:
+def absolute_name(level: int, module: Optional[str], package: Optional[str]) -> Optional[str]:
+    """The absolute dotted name of ``from <level dots><module> import ...`` in a module whose package
+    is ``package`` (``""``: the package root itself, for ``from . import x`` at the top); None when
+    it reaches above the package root or the package is unknown. Shared with the project index."""
+    if level == 0:
         return module
     if package is None:
         return None
@@ -36,7 +37,12 @@ def absolute_module(level: int, module: Optional[str], package: Optional[str]) -
     base = parts[:len(parts) - (level - 1)]
     if module:
         base.append(module)
-    return ".".join(base) if base else None
+    return ".".join(base)
+
+
+def absolute_module(level: int, module: Optional[str], package: Optional[str]) -> Optional[str]:
+    """The module `from <level dots><module> import ...` names (None also for the package root)."""
+    return absolute_name(level, module, package) or None
 
 
 class ProjectResolver:
