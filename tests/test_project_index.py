@@ -10,7 +10,7 @@ import pytest
 
 from flake8_pymongo_async import checker
 from flake8_pymongo_async.config import ConfigError, load
-from flake8_pymongo_async.project.imports import candidate_names, import_specs
+from flake8_pymongo_async.project.imports import candidate_names, import_specs, scan_import_specs
 from flake8_pymongo_async.project.index import ProjectIndex, Record
 from flake8_pymongo_async.project.locate import place_of, resolve, roots_for
 from flake8_pymongo_async.semantic.external import absolute_name
@@ -123,6 +123,19 @@ def test_a_module_without_evidence_is_not_walked(tmp_path: Path) -> None:
     index = ProjectIndex(DEFAULT_SETTINGS)
     assert index.view(str(tmp_path / "main.py")).module("util") is None
     assert index.walks == 0
+
+
+def test_the_driver_own_source_is_never_summarised_as_the_project(tmp_path: Path) -> None:
+    # Checking pymongo's (or motor's) own tree: its modules are described by the API tables, so
+    # importing one must not parse and walk the whole driver first.
+    write(tmp_path, {"pymongo/__init__.py": "", "pymongo/asynchronous/__init__.py": "",
+                     "pymongo/asynchronous/helpers.py": DB, "motor/__init__.py": DB, "app/__init__.py": "",
+                     "app/db.py": DB})
+    index = ProjectIndex(DEFAULT_SETTINGS)
+    view = index.view(str(tmp_path / "pymongo/asynchronous/collection.py"))
+    assert view.module("pymongo.asynchronous.helpers") is None and view.module("motor") is None
+    assert index.walks == 0
+    assert view.module("app.db") is not None and index.walks == 1  # a sibling package still is
 
 
 def test_import_cycles_end_and_do_not_depend_on_where_the_run_starts(tmp_path: Path) -> None:
@@ -276,3 +289,64 @@ def test_framework_state_of_a_project_too_large_to_read_is_unknown(tmp_path: Pat
     assert dict(ProjectIndex(DEFAULT_SETTINGS).view(str(tmp_path / "a.py")).app_state()) == {}  # no evidence
     index._app_state.clear()
     assert dict(index.view(str(tmp_path / "a.py")).app_state()) == {"state.mongo": DRIVER_CLIENT}
+
+
+TRICKY_IMPORTS = '''
+import os, sys as system
+import a.b.c
+from . import x
+from .import y
+from ..pkg.mod import (
+    one,  # noqa: F401
+    two as deux,
+)
+from m import a, \\
+    b
+from n \\
+    import (c,
+            d)
+try: import z
+except ImportError: pass
+x = 1; import q
+from .rel import *
+def f():
+    from inner import thing
+    from . import importlib
+'''
+
+
+def _covers(scanned: object, parsed: object) -> bool:
+    found = set(scanned)  # type: ignore[call-overload]
+    for level, module, names in parsed:  # type: ignore[attr-defined]
+        listed = [set(s[2]) for s in found if s[:2] == (level, module)]
+        if not listed or not set(names) <= set().union(*listed):
+            return False
+    return True
+
+
+def test_imports_read_from_the_text_cover_every_import_statement() -> None:
+    # The text scan stands in for parsing a module that names no driver: it may find more
+    # (an import-like line in a string) but never less than the statements themselves.
+    assert _covers(scan_import_specs(TRICKY_IMPORTS), import_specs(ast.parse(TRICKY_IMPORTS)))
+    assert (0, "m", ("a", "b")) in scan_import_specs(TRICKY_IMPORTS)
+    assert (1, "", ("importlib",)) in scan_import_specs(TRICKY_IMPORTS)
+    package = Path(checker.__file__).parent
+    for source in sorted(package.rglob("*.py")):
+        text = source.read_text(encoding="utf-8")
+        assert _covers(scan_import_specs(text), import_specs(ast.parse(text))), source
+
+
+def test_a_module_naming_no_driver_is_not_parsed_unless_an_import_gives_driver_values(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, {"util.py": "import helpers\n", "helpers.py": "def f():\n    return 1\n",
+                     "repo.py": "from app_db import db\n", "app_db.py": DB, "main.py": ""})
+    parsed: list = []
+    real_parse = ast.parse
+    monkeypatch.setattr("flake8_pymongo_async.project.index.ast.parse",
+                        lambda text, filename="", **kw: parsed.append(os.path.basename(filename))
+                        or real_parse(text, filename=filename, **kw))
+    index = ProjectIndex(DEFAULT_SETTINGS)
+    view = index.view(str(tmp_path / "main.py"))
+    assert view.module("util") is None and parsed == []
+    assert view.module("repo") is not None  # imports a module giving driver values: parsed, walked
+    assert sorted(parsed) == ["app_db.py", "repo.py"]

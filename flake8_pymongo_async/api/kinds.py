@@ -53,6 +53,10 @@ DRIVER_MODULES: FrozenSet[str] = frozenset(
     for i in range(1, len(parts) + 1)
 ) | frozenset(tables.MOTOR_MODULES)
 
+# The driver's top-level packages: their modules are never read as the project's own (the API
+# tables describe them), even when the project checked is the driver itself.
+DRIVER_PACKAGES: FrozenSet[str] = frozenset(name.split(".")[0] for name in DRIVER_MODULES)
+
 # Modules whose attributes the model understands beyond driver classes.
 TYPING_MODULES = frozenset({"typing", "typing_extensions"})
 TYPING_FORMS = frozenset({"Optional", "Union", "Annotated", "cast", "Final", "ClassVar", "TYPE_CHECKING"})

@@ -35,6 +35,7 @@ from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Set, 
 
 from ..files import TooLarge, decode_lines, read_regular
 from ..filesize import DEFAULT_MAX_FILE_SIZE
+from ..api.kinds import DRIVER_PACKAGES
 from ..config import matches_filename
 from ..plumbing import DEFAULT_EXCLUDE
 from ..semantic.model import SemanticModel
@@ -43,7 +44,7 @@ from ..semantic.summary import ModuleSummary, ValueKind, ValueSummary, summarize
 from ..settings import Settings, mentions_driver
 from . import serial
 from .cache import DiskCache, Entry, ImportSpec
-from .imports import candidate_names, import_specs, top_level_specs
+from .imports import candidate_names, import_specs, scan_import_specs, top_level_specs
 from .locate import Place, place_of, project_root, resolve, roots_for
 
 # On-demand summaries (a module the import pre-scan did not predict) nest at most this deep.
@@ -127,7 +128,7 @@ class _Node:
     text_evidence: bool = False
     specs: Tuple[ImportSpec, ...] = ()
     unreadable: bool = False  # not a regular file, too large, cannot be read: never cached
-    parsed: bool = False  # read and parsed (tree is None then if it has a syntax error)
+    read: bool = False  # read (and parsed if its text names the driver: tree is None on a syntax error)
     successors: List[str] = field(default_factory=list)
 
 
@@ -182,10 +183,13 @@ class ProjectIndex:
         return self.record(self.resolve(name, roots))
 
     def resolve(self, name: str, roots: Tuple[str, ...]) -> Optional[str]:
-        """``locate.resolve``, memoised: the files of the project do not move during a run."""
+        """``locate.resolve``, memoised: the files of the project do not move during a run. A
+        driver module is never the project's (its names come from the API tables): checking the
+        driver's own source must not summarise the whole driver first."""
         key = (name, roots)
         if key not in self._resolved:
-            self._resolved[key] = resolve(name, roots)
+            driver = name.partition(".")[0] in DRIVER_PACKAGES
+            self._resolved[key] = None if driver else resolve(name, roots)
         return self._resolved[key]
 
     def conftest_fixtures(self, path: Optional[str], place: Optional[Place],
@@ -269,7 +273,7 @@ class ProjectIndex:
         if node.entry is not None:
             node.specs = node.entry.imports
         else:
-            self._parse(node)
+            self._read(node)
         package = place.package if place else None
         for name in candidate_names(node.specs, package):
             target = self.resolve(name, node.roots)
@@ -279,24 +283,34 @@ class ProjectIndex:
             node.successors.extend(c for c in self._conftests_for(path, place) if c != path)
         return node
 
-    def _parse(self, node: _Node) -> None:
-        if node.parsed or node.unreadable:
+    def _read(self, node: _Node) -> None:
+        """Read the module's file. One that names the driver is parsed now (it will be walked);
+        any other is parsed only if a module it imports turns out to give driver values: until
+        then its imports are read from its text (``scan_import_specs``), parsing being most of the
+        cost of a large project checked cold."""
+        if node.read or node.unreadable:
             return
         try:
             data, st = read_regular(node.path, DEFAULT_MAX_FILE_SIZE)
         except (OSError, TooLarge, ValueError):
             node.unreadable = True
             return
-        node.parsed = True
+        node.read = True
         node.size, node.mtime_ns = st.st_size, st.st_mtime_ns
-        lines = decode_lines(data)
+        node.lines = decode_lines(data)
+        text = "".join(node.lines)
+        node.text_evidence = mentions_driver(text, self.settings)
+        if node.text_evidence:
+            self._parse(node, text)
+            node.specs = import_specs(node.tree) if node.tree is not None else ()
+        else:
+            node.specs = scan_import_specs(text)
+
+    def _parse(self, node: _Node, text: str) -> None:
         try:
-            tree = ast.parse("".join(lines), filename=node.path)
+            node.tree = ast.parse(text, filename=node.path)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return  # unknown: a module that does not parse exports nothing we can trust
-        node.tree, node.lines = tree, lines
-        node.text_evidence = mentions_driver("".join(lines), self.settings)
-        node.specs = import_specs(tree)
+            node.tree = None  # unknown: a module that does not parse exports nothing we can trust
 
     def _components(self, start: str) -> List[List[str]]:
         """The strongly connected components of the not-yet-summarised modules reachable from
@@ -353,7 +367,7 @@ class ProjectIndex:
         entry = node.entry
         if entry is not None and all(self._dep_fingerprint(node, key) == fp for key, fp in entry.deps.items()):
             return Record(None, entry.evidence, entry.fingerprint, data=entry.summary_data)
-        self._parse(node)
+        self._read(node)
         if node.unreadable:
             return UNKNOWN_MODULE
         view = _SummaryView(self, node)
@@ -369,8 +383,11 @@ class ProjectIndex:
         # of it, transitively, walked (the whole standard library, checked as a project).
         summary: Optional[ModuleSummary] = None
         imports_evidence = any(self._dep_record(node, key).evidence for key in view.used)
-        if node.tree is not None and (node.text_evidence or imports_evidence):
-            summary = self._walk(node, view)
+        if node.text_evidence or imports_evidence:
+            if node.tree is None and not node.text_evidence:
+                self._parse(node, "".join(node.lines))
+            if node.tree is not None:
+                summary = self._walk(node, view)
         evidence = summary is not None and self._gives_driver(summary, node.roots)
         data = None if summary is None else serial.encode(summary)
         fingerprint = serial.data_fingerprint(data)
