@@ -19,6 +19,7 @@ import signal
 import sys
 import threading
 import time
+import weakref
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from types import FrameType
@@ -28,6 +29,7 @@ from . import exit_codes
 
 PARENT_POLL_SECONDS = 0.5  # how often a worker without prctl looks for its parent
 WORKER_JOIN_SECONDS = 2.0  # how long stopping a pool waits for each terminated worker
+MANAGER_JOIN_SECONDS = 5.0  # and for the pool's own thread, once its workers are gone
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -216,39 +218,57 @@ def process_pool(max_workers: int, stop_event: Any = None,
                                initargs=(os.getpid(), stop_event, None if ledger is None else ledger.flags))
 
 
+class _PoolParts:
+    """What stopping a pool needs of its internals, taken before ``shutdown()`` forgets them.
+
+    No public API ends a running task; these attributes exist from Python 3.9 through 3.13."""
+
+    def __init__(self, pool: ProcessPoolExecutor) -> None:
+        self.workers: List[Any] = list((getattr(pool, "_processes", None) or {}).values())
+        self.results: Any = getattr(pool, "_result_queue", None)
+        self.manager: Optional[threading.Thread] = getattr(pool, "_executor_manager_thread", None)
+
+
+_parts: "weakref.WeakKeyDictionary[ProcessPoolExecutor, _PoolParts]" = weakref.WeakKeyDictionary()
+
+
+def cancel_pending(pool: ProcessPoolExecutor) -> None:
+    """Let the running tasks finish and drop the others: the pool's own thread cancels them.
+
+    Never ``Future.cancel()`` a pool's task from outside: on Python 3.9 to 3.11 the pool's thread
+    sets an exception on every task it still holds when a worker dies, and one cancelled meanwhile
+    raises ``InvalidStateError`` there, printed as a traceback."""
+    _parts.setdefault(pool, _PoolParts(pool))
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
 def stop_pool(pool: ProcessPoolExecutor) -> None:
     """Cancel what has not started and end the workers now, instead of waiting for their files."""
-    # No public API ends a running task; _processes exists from Python 3.2 through 3.13.
-    workers: List[Any] = list((getattr(pool, "_processes", None) or {}).values())
-    results = getattr(pool, "_result_queue", None)  # shutdown() forgets it
-    pending = getattr(pool, "_pending_work_items", None)
+    parts = _parts.pop(pool, None) or _PoolParts(pool)
     pool.shutdown(wait=False, cancel_futures=True)
-    for worker in workers:
+    for worker in parts.workers:
         try:
             worker.terminate()
         except (OSError, ValueError):  # already gone
             pass
-    for worker in workers:
+    for worker in parts.workers:
         try:
             worker.join(WORKER_JOIN_SECONDS)
         except (OSError, ValueError, AssertionError):
             pass
     # A worker ended while sending its result leaves half a message in the pool's result pipe, and
-    # the pool's manager thread (which the interpreter joins at exit) would wait for the rest forever.
+    # the pool's thread (which the interpreter joins at exit) would wait for the rest forever.
     # Once every worker is gone, closing the parent's copy of the write end makes that wait an EOF.
-    writer = getattr(results, "_writer", None)
-    if writer is not None and not any(_alive(worker) for worker in workers):
-        # On that EOF the manager thread fails the pending futures; Python 3.10's raises
-        # InvalidStateError (printed as a traceback) on those already cancelled: drop them first.
-        # The manager thread is blocked on the pipe now, so it is not reading this dict.
-        if isinstance(pending, dict):
-            for key, item in list(pending.items()):
-                if getattr(getattr(item, "future", None), "done", lambda: False)():
-                    pending.pop(key, None)
+    writer = getattr(parts.results, "_writer", None)
+    if writer is not None and not any(_alive(worker) for worker in parts.workers):
         try:
             writer.close()
         except OSError:
             pass
+    # Wait for the pool's thread to end: at exit the interpreter wakes each pool's thread through a
+    # pipe that thread closes as it ends, unlocked, and losing that race prints an OSError traceback.
+    if parts.manager is not None and parts.manager is not threading.current_thread():
+        parts.manager.join(MANAGER_JOIN_SECONDS)
 
 
 def _alive(worker: Any) -> bool:
@@ -269,12 +289,18 @@ def map_in_pool(function: Callable[[Item], Result], items: Sequence[Item], proce
         pool = process_pool(processes)
     except (OSError, ImportError, ValueError, NotImplementedError):
         return None
+    chunks = [items[start:start + chunksize] for start in range(0, len(items), max(1, chunksize))]
     try:
+        # submit(), not map(): map's results cancel the pending tasks themselves on an interrupt.
         with signals_held_for_workers():
-            pending = pool.map(function, items, chunksize=chunksize)  # submits everything
-        results = list(pending)
+            futures = [pool.submit(_run_chunk, function, chunk) for chunk in chunks]
+        results = [result for future in futures for result in future.result()]
     except BaseException:
         stop_pool(pool)
         raise
     pool.shutdown(wait=True)
     return results
+
+
+def _run_chunk(function: Callable[[Item], Result], chunk: Sequence[Item]) -> List[Result]:
+    return [function(item) for item in chunk]

@@ -220,12 +220,12 @@ def _run_parallel(files: Sequence[str], options: Options, jobs: int, results: Di
         # Workers start no new write; the files they are writing come back within the grace period,
         # so that what was changed is known; the rest are abandoned unwritten.
         stop.set()
-        for future in futures:
-            future.cancel()
+        processes.cancel_pending(pool)
         try:
-            done, _ = wait([f for f in futures if not f.cancelled()], timeout=INTERRUPT_GRACE_SECONDS)
+            done, _ = wait(list(futures), timeout=INTERRUPT_GRACE_SECONDS)
             for future in done:
-                collect(future)
+                if not future.cancelled():
+                    collect(future)
         finally:
             processes.stop_pool(pool)
             # A file written by a worker whose result had not arrived yet is still changed.
