@@ -267,3 +267,57 @@ def test_an_optional_annotation_is_summarized_as_what_it_declares() -> None:
         """)
     returns: Optional[ValueSummary] = summarize(model).functions["get"].returns
     assert returns == ValueSummary(ValueKind.DRIVER_OBJECT, flavour="async", driver_kind="client")
+
+
+def test_the_attributes_a_method_stores_on_self_are_found_in_every_kind_of_block() -> None:
+    # Which methods to walk before a read of `self.x` (definitions._self_stores): every statement
+    # that can store on the first parameter, nested anywhere in the method's blocks; reads, stores
+    # on something else and stores through an attribute or a subscript of `self.x` are not stores of x.
+    import ast
+    import sys
+
+    from flake8_pymongo_async.semantic.definitions import _self_stores
+
+    source = '''
+def setup(me, other):
+    me.a = 1
+    me.b, (me.c, *me.d) = 1, (2, 3)
+    me.e: int = 1
+    me.f += 1
+    for me.g in range(3):
+        me.h = 1
+    else:
+        me.i = 1
+    while True:
+        me.j = 1
+    if other:
+        me.k = 1
+    elif other:
+        me.l = 1
+    else:
+        me.m = 1
+    try:
+        me.n = 1
+    except ValueError:
+        me.o = 1
+    else:
+        me.p = 1
+    finally:
+        me.q = 1
+    with open("x") as me.r, open("y") as (me.s, other.t):
+        del me.u
+    def inner():
+        me.v = 1
+    class Inner:
+        me.w = 1
+    me.x.y = 1
+    me.z[0] = 1
+    other.nope = 1
+    print(me.read)
+'''
+    expected = set("abcdefghijklmnopqrsuvw")
+    if sys.version_info >= (3, 10):
+        source += "    match other:\n        case 1:\n            me.case = 1\n"
+        expected.add("case")
+    method = ast.parse(source).body[0]
+    assert _self_stores(method) == expected

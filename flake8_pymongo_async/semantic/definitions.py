@@ -225,13 +225,25 @@ def _self_stores(node: ast.AST) -> Set[str]:
     pending: List[ast.AST] = [node]
     while pending:  # statements only (a store is a statement's target): each node once
         stmt = pending.pop()
-        for target in _targets(stmt):
-            found.update(n.attr for n in ast.walk(target)
-                         if isinstance(n, ast.Attribute) and not isinstance(n.ctx, ast.Load)
-                         and isinstance(n.value, ast.Name) and n.value.id == first)
-        pending.extend(child for child in ast.iter_child_nodes(stmt)
-                       if isinstance(child, (ast.stmt, ast.excepthandler)) or type(child).__name__ == "match_case")
+        targets = list(_targets(stmt))
+        while targets:  # `self.x`, or one inside a tuple, a list or a starred target
+            target = targets.pop()
+            if isinstance(target, ast.Attribute):
+                if isinstance(target.value, ast.Name) and target.value.id == first:
+                    found.add(target.attr)
+            elif isinstance(target, (ast.Tuple, ast.List)):
+                targets.extend(target.elts)
+            elif isinstance(target, ast.Starred):
+                targets.append(target.value)
+        for field in _BLOCK_FIELDS:  # the nested statements (a def's, too), never expressions
+            children = getattr(stmt, field, None)
+            if isinstance(children, list):
+                pending.extend(children)
     return found
+
+
+# Where statements hold statements: bodies, `else:`, `finally:`, `except` handlers and `case`s.
+_BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
 def _targets(stmt: ast.AST) -> List[ast.expr]:
