@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark: what flake8-pymongo-async costs on real async code, next to flake8-bugbear and flake8-async.
 
-    python bench/run.py [--runs N] [--cache DIR]
+    python bench/run.py [--runs N] [--only-this-plugin] [--instructions] [--cache DIR]
 
 A script, not a test (nothing here is asserted; it always exits 0 once it has measured). Standard
 library only; everything else runs in child processes.
@@ -28,6 +28,9 @@ library only; everything else runs in child processes.
 4. The plugin's own time, in process (in the plugin's venv): every file is read and parsed once,
    then ``checker.check`` is timed, and ``SemanticModel.run`` with every rule family versus with none.
    See the "Method" section of the output.
+5. With ``--instructions`` (needs valgrind): flake8 alone and with the plugin (warm and cold cache)
+   once more each, under ``valgrind --tool=callgrind``, for their instruction counts: steady on a
+   machine whose CPU time drifts by a third from run to run, as shared machines do.
 
 Progress goes to stderr; the results go to stdout as markdown, ready to paste into a README.
 """
@@ -400,6 +403,9 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=5, help="timed rounds (default 5), after one warm-up round")
     ap.add_argument("--only-this-plugin", action="store_true",
                     help="measure flake8 alone and with this plugin only (no flake8-bugbear, no flake8-async)")
+    ap.add_argument("--instructions", action="store_true",
+                    help="also count the instructions of flake8 alone and with the plugin (warm and cold cache) "
+                         "under valgrind: one run each, slow (about 2 minutes per run) but steady where CPU time is not")
     ap.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "pma-bench",
                     help="where the sdists, the extracted corpus and the venvs live (default ~/.cache/pma-bench)")
     a = ap.parse_args()
@@ -537,6 +543,16 @@ def bench(a: argparse.Namespace, cache: Path, venvs: Path, ready: List[Config], 
     if split is None:
         notes.append(f"the in-process split failed: {(r.stderr or r.stdout).strip()[-800:]}")
 
+    instructions: Dict[str, Optional[int]] = {}
+    if a.instructions:
+        if shutil.which("valgrind") is None:
+            notes.append("--instructions: valgrind is not installed; no instruction counts.")
+        else:
+            wanted = {key: cmd for key, cmd in jobs if key in (BASE.key, REPO_KEY, "pma-cold")}
+            shutil.rmtree(cold_dirs["pma-cold"], ignore_errors=True)
+            log(f"instruction counts under valgrind: {', '.join(wanted)} (slow)")
+            instructions = count_instructions(wanted, root)
+
     if load_before is not None:
         load_after = os.getloadavg()
         notes.append(f"Load average (1 min) {load_before[0]:.1f} before the timed runs, {load_after[0]:.1f} after, "
@@ -545,7 +561,46 @@ def bench(a: argparse.Namespace, cache: Path, venvs: Path, ready: List[Config], 
         notes.append(f"`flake8 --version` in the {c.key} venv: {plugins[c.key]}")
     report(a, ready, results, problems, split, versions, notes, corpus_desc, files, n_lines)
     report_cache(results, len(xmod_files), count_lines(xmod_files))
+    if a.instructions:
+        report_instructions(instructions)
     return 0
+
+
+def count_instructions(jobs: Dict[str, List[str]], cwd: Path) -> Dict[str, Optional[int]]:
+    """The instructions each command executes (valgrind's callgrind, "Collected"), run side by side:
+    a count does not depend on the machine's load. The hash seed is fixed, so that a rerun counts
+    the same. None where valgrind failed."""
+    env = child_env()
+    env["PYTHONHASHSEED"] = "0"
+    procs = {}
+    for key, cmd in jobs.items():
+        procs[key] = subprocess.Popen(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *cmd],
+                                      cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    counts: Dict[str, Optional[int]] = {}
+    for key, proc in procs.items():
+        _, err = proc.communicate()
+        found = re.search(r"Collected : (\d+)", err)
+        counts[key] = int(found.group(1)) if found else None
+    return counts
+
+
+def report_instructions(counts: Dict[str, Optional[int]]) -> None:
+    p = print
+    p("### Instructions (valgrind)\n")
+    base = counts.get(BASE.key)
+    if not base:
+        p("valgrind did not count flake8 alone: no instruction counts.\n")
+        return
+    p("The same `python -m flake8 --isolated -j1 <corpus>` runs, one each under `valgrind --tool=callgrind` "
+      "(PYTHONHASHSEED=0): instructions executed, which do not vary with the machine's load as CPU time "
+      "does (they do not see cache misses either).\n")
+    p("| config | instructions | ratio to flake8 alone |")
+    p("|---|---:|---:|")
+    for key, label in ((BASE.key, "flake8 alone"), (REPO_KEY, "with the plugin, warm cache"),
+                       ("pma-cold", "with the plugin, cold cache")):
+        n = counts.get(key)
+        p(f"| {label} | {n:,} | {n / base:.3f}x |" if n else f"| {label} | (failed) | |")
+    p("")
 
 
 def report(a: argparse.Namespace, ready: List[Config], results: Dict[str, List[Measure]], problems: Dict[str, str],
