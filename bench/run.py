@@ -404,8 +404,8 @@ def main() -> int:
     ap.add_argument("--only-this-plugin", action="store_true",
                     help="measure flake8 alone and with this plugin only (no flake8-bugbear, no flake8-async)")
     ap.add_argument("--instructions", action="store_true",
-                    help="also count the instructions of flake8 alone and with the plugin (warm and cold cache) "
-                         "under valgrind: one run each, slow (about 2 minutes per run) but steady where CPU time is not")
+                    help="also count the instructions of flake8 alone and with the plugin (warm and cold "
+                         "cache) under valgrind: one run each, slow (minutes) but steady where CPU time is not")
     ap.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "pma-bench",
                     help="where the sdists, the extracted corpus and the venvs live (default ~/.cache/pma-bench)")
     a = ap.parse_args()
