@@ -319,5 +319,13 @@ def setup(me, other):
     if sys.version_info >= (3, 10):
         source += "    match other:\n        case 1:\n            me.case = 1\n"
         expected.add("case")
+    if sys.version_info >= (3, 11):
+        source += "    try:\n        me.star = 1\n    except* ValueError:\n        me.group = 1\n"
+        expected |= {"star", "group"}
+    # The async spellings, in an async method.
+    source = source.replace("def setup(me, other):", "async def setup(me, other):") + (
+        "    async for me.ag in other:\n        me.ah = 1\n"
+        "    async with other as me.ai:\n        me.aj = 1\n")
+    expected |= {"ag", "ah", "ai", "aj"}
     method = ast.parse(source).body[0]
     assert _self_stores(method) == expected

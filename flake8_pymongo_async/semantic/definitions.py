@@ -8,7 +8,7 @@ its methods store in ``self.x``.
 from __future__ import annotations
 
 import ast
-from typing import List, Optional, Set, Union
+from typing import Dict, List, Optional, Set, Tuple, Union
 
 from .expressions import all_args
 from .frameworks import bind_framework_parameters
@@ -225,7 +225,14 @@ def _self_stores(node: ast.AST) -> Set[str]:
     pending: List[ast.AST] = [node]
     while pending:  # statements only (a store is a statement's target): each node once
         stmt = pending.pop()
-        targets = list(_targets(stmt))
+        kind = type(stmt)
+        how = _STORES.get(kind)
+        if how == "items":
+            targets = [item.optional_vars for item in getattr(stmt, "items") if item.optional_vars is not None]
+        elif how == "targets":
+            targets = list(getattr(stmt, "targets"))
+        else:
+            targets = [getattr(stmt, "target")] if how == "target" else []
         while targets:  # `self.x`, or one inside a tuple, a list or a starred target
             target = targets.pop()
             if isinstance(target, ast.Attribute):
@@ -235,25 +242,27 @@ def _self_stores(node: ast.AST) -> Set[str]:
                 targets.extend(target.elts)
             elif isinstance(target, ast.Starred):
                 targets.append(target.value)
-        for field in _BLOCK_FIELDS:  # the nested statements (a def's, too), never expressions
-            children = getattr(stmt, field, None)
-            if isinstance(children, list):
-                pending.extend(children)
+        for field in _BLOCKS.get(kind, ()):  # the nested statements (a def's, too), never expressions
+            pending.extend(getattr(stmt, field))
     return found
 
 
-# Where statements hold statements: bodies, `else:`, `finally:`, `except` handlers and `case`s.
-_BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
-
-
-def _targets(stmt: ast.AST) -> List[ast.expr]:
-    if isinstance(stmt, (ast.Assign, ast.Delete)):
-        return stmt.targets
-    if isinstance(stmt, (ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor)):
-        return [stmt.target]
-    if isinstance(stmt, (ast.With, ast.AsyncWith)):
-        return [item.optional_vars for item in stmt.items if item.optional_vars is not None]
-    return []
+# By statement type (a dict lookup per statement: this runs over every method of a class whose
+# attributes are read): where it stores, and where it holds statements (bodies, `else:`,
+# `finally:`, `except` handlers and `case`s). A type in neither does neither.
+_STORES: Dict[type, str] = {
+    ast.Assign: "targets", ast.Delete: "targets", ast.AnnAssign: "target", ast.AugAssign: "target",
+    ast.For: "target", ast.AsyncFor: "target", ast.With: "items", ast.AsyncWith: "items",
+}
+_BLOCKS: Dict[type, Tuple[str, ...]] = {
+    ast.FunctionDef: ("body",), ast.AsyncFunctionDef: ("body",), ast.ClassDef: ("body",),
+    ast.If: ("body", "orelse"), ast.For: ("body", "orelse"), ast.AsyncFor: ("body", "orelse"),
+    ast.While: ("body", "orelse"), ast.With: ("body",), ast.AsyncWith: ("body",),
+    ast.Try: ("body", "handlers", "orelse", "finalbody"), ast.ExceptHandler: ("body",),
+    **{getattr(ast, name): fields for name, fields in (  # the statements of newer Pythons
+        ("TryStar", ("body", "handlers", "orelse", "finalbody")), ("Match", ("cases",)), ("match_case", ("body",)))
+       if hasattr(ast, name)},
+}
 
 
 def _defines(cls: ClassInfo, name: str) -> bool:
