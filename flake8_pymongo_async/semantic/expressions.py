@@ -112,6 +112,8 @@ class Expressions(ModelState):
         if not isinstance(node.ctx, ast.Load):
             return None
         value = self.scope.lookup(node.id)
+        if value is None:  # most names: a builtin, a parameter, anything unknown
+            return None
         func = self.current_function
         if func is not None and not self.handed_to_loop:
             if isinstance(value, Obj) and node.id in self.module_roots and node.id not in self.scope.env:
@@ -148,6 +150,8 @@ class Expressions(ModelState):
         return value
 
     def attribute_of(self, base: Value, name: str, node: ast.AST) -> Value:
+        if base is None:
+            return None
         if isinstance(base, Obj):
             found = kinds.member(base, name)
             if found is None:
@@ -225,6 +229,8 @@ class Expressions(ModelState):
             name = dotted(node.func) or (node.func.id if isinstance(node.func, ast.Name) else None)
             if name is not None and name in self.factories:
                 return Obj("async", self.factories[name])
+        if func is None:
+            return self._builtin_call(node)
         if isinstance(func, ClassRef):
             return Obj(func.flavour, func.kind)
         if isinstance(func, Method):
@@ -257,8 +263,6 @@ class Expressions(ModelState):
             return Awaitable(result) if func.info.is_async else result
         if isinstance(func, (ExternalFunction, ExternalClass)):
             return self.imports.call(func)
-        if func is None:
-            return self._builtin_call(node)
         return None
 
     def _builtin_call(self, node: ast.Call) -> Value:
