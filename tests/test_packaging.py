@@ -36,6 +36,13 @@ def wheel_names(tmp_path_factory: pytest.TempPathFactory) -> List[str]:
         return archive.namelist()
 
 
+def test_wheel_metadata_carries_the_package_version(wheel_names: List[str]) -> None:
+    # pyproject.toml reads the version from flake8_pymongo_async/__init__.py: one place to bump.
+    from flake8_pymongo_async import __version__
+
+    assert f"{PACKAGE}-{__version__}.dist-info/METADATA" in wheel_names
+
+
 def test_wheel_ships_py_typed(wheel_names: List[str]) -> None:
     assert f"{PACKAGE}/py.typed" in wheel_names
 
