@@ -45,7 +45,7 @@ from ..settings import Settings, mentions_driver
 from . import serial
 from .cache import DiskCache, Entry, ImportSpec
 from .imports import candidate_names, import_specs, scan_import_specs, top_level_specs
-from .locate import Place, place_of, project_root, resolve, roots_for
+from .locate import Place, Probe, place_of, project_root, resolve, roots_for
 
 # On-demand summaries (a module the import pre-scan did not predict) nest at most this deep.
 MAX_NESTING = 20
@@ -147,6 +147,7 @@ class ProjectIndex:
         self._conftests: Dict[str, Tuple[str, ...]] = {}
         self._app_state: Dict[str, Mapping[str, ValueSummary]] = {}
         self._resolved: Dict[Tuple[str, Tuple[str, ...]], Optional[str]] = {}
+        self._probe = Probe()
 
     # ------------------------------------------------------------------ what the checker uses
     def view(self, filename: Optional[str]) -> ModuleView:
@@ -154,7 +155,7 @@ class ProjectIndex:
         come from the caller; ``filename`` only gives its place)."""
         path = os.path.abspath(filename) if filename else None
         place = self._place(path) if path else None
-        return ModuleView(self, path, place, roots_for(place, self.settings.source_roots))
+        return ModuleView(self, path, place, roots_for(place, self.settings.source_roots, self._probe))
 
     def module_summary(self, path: str) -> Optional[ModuleSummary]:
         """The summary of the module in file ``path`` (None: unknown)."""
@@ -189,7 +190,7 @@ class ProjectIndex:
         key = (name, roots)
         if key not in self._resolved:
             driver = name.partition(".")[0] in DRIVER_PACKAGES
-            self._resolved[key] = None if driver else resolve(name, roots)
+            self._resolved[key] = None if driver else resolve(name, roots, self._probe)
         return self._resolved[key]
 
     def conftest_fixtures(self, path: Optional[str], place: Optional[Place],
@@ -233,7 +234,7 @@ class ProjectIndex:
     # ------------------------------------------------------------------ the graph
     def _place(self, path: str) -> Optional[Place]:
         if path not in self._places:
-            self._places[path] = place_of(path)
+            self._places[path] = place_of(path, self._probe)
         return self._places[path]
 
     def _conftests_for(self, path: str, place: Optional[Place]) -> Tuple[str, ...]:
@@ -245,7 +246,7 @@ class ProjectIndex:
             current = directory
             while True:  # up to `stop`, or to the file system's root: ends
                 candidate = os.path.join(current, CONFTEST)
-                if os.path.isfile(candidate):
+                if self._probe.is_file(candidate):
                     files.append(candidate)
                 parent = os.path.dirname(current)
                 if current == stop or parent == current or not current.startswith(stop):
@@ -259,7 +260,7 @@ class ProjectIndex:
         if node is not None:
             return node
         place = self._place(path)
-        node = _Node(path=path, place=place, roots=roots_for(place, self.settings.source_roots),
+        node = _Node(path=path, place=place, roots=roots_for(place, self.settings.source_roots, self._probe),
                      is_test=is_test_module(path))
         self.nodes[path] = node
         try:

@@ -14,13 +14,42 @@ import functools
 import keyword
 import os
 from dataclasses import dataclass
-from typing import Optional, Sequence, Tuple
+from typing import Dict, Optional, Sequence, Tuple
 
 INIT = "__init__.py"
 PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
 # A package deeper than this is not believed (a loop of bind mounts, a pathological tree): the
 # upward walk stops there and the file's place is unknown.
 MAX_PACKAGE_DEPTH = 64
+
+
+class Probe:
+    """Whether paths are files or directories, each asked of the file system once when ``memo``.
+    The index asks the same few for every module it looks at (the ``__init__.py`` of each package
+    above it, the candidates of each import): the files of the project do not move during a run."""
+
+    __slots__ = ("_memo",)
+
+    def __init__(self, memo: bool = True) -> None:
+        self._memo: Optional[Dict[Tuple[str, bool], bool]] = {} if memo else None
+
+    def is_file(self, path: str) -> bool:
+        return self._ask(path, False)
+
+    def is_dir(self, path: str) -> bool:
+        return self._ask(path, True)
+
+    def _ask(self, path: str, directory: bool) -> bool:
+        if self._memo is None:
+            return os.path.isdir(path) if directory else os.path.isfile(path)
+        key = (path, directory)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = os.path.isdir(path) if directory else os.path.isfile(path)
+        return found
+
+
+FRESH = Probe(memo=False)  # for a caller that asks once
 
 
 @dataclass(frozen=True)
@@ -37,7 +66,7 @@ class Place:
         return self.name.rpartition(".")[0]
 
 
-def place_of(path: str) -> Optional[Place]:
+def place_of(path: str, probe: Probe = FRESH) -> Optional[Place]:
     """The package root and dotted name of the module in file ``path`` (None when its name or a
     package directory's name is not an identifier, or the tree is deeper than believable)."""
     path = os.path.abspath(path)
@@ -46,7 +75,7 @@ def place_of(path: str) -> Optional[Place]:
     is_package = filename == INIT
     parts = [] if is_package else [stem]
     for _ in range(MAX_PACKAGE_DEPTH):
-        if not _has_init(directory):
+        if not _has_init(directory, probe):
             break
         parts.insert(0, os.path.basename(directory))
         parent = os.path.dirname(directory)
@@ -72,7 +101,7 @@ def project_root(start: str) -> Optional[str]:
         directory = parent
 
 
-def roots_for(place: Optional[Place], configured: Sequence[str]) -> Tuple[str, ...]:
+def roots_for(place: Optional[Place], configured: Sequence[str], probe: Probe = FRESH) -> Tuple[str, ...]:
     """The directories a module at ``place`` imports first-party modules from, in order."""
     found = []
     if place is not None:
@@ -82,7 +111,7 @@ def roots_for(place: Optional[Place], configured: Sequence[str]) -> Tuple[str, .
         top = _project_root_cached(place.root)
         if top is not None:
             found.extend((top, os.path.join(top, "src")))
-    return tuple(dict.fromkeys(root for root in found if os.path.isdir(root)))
+    return tuple(dict.fromkeys(root for root in found if probe.is_dir(root)))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -90,7 +119,7 @@ def _project_root_cached(start: str) -> Optional[str]:
     return project_root(start)
 
 
-def resolve(name: str, roots: Sequence[str]) -> Optional[str]:
+def resolve(name: str, roots: Sequence[str], probe: Probe = FRESH) -> Optional[str]:
     """The file of the module ``name`` (``pkg/mod.py`` or ``pkg/mod/__init__.py``) under the
     first root that has it, every package on the way having an ``__init__.py``; else None."""
     parts = name.split(".")
@@ -100,18 +129,18 @@ def resolve(name: str, roots: Sequence[str]) -> Optional[str]:
         directory = root
         for package in parts[:-1]:
             directory = os.path.join(directory, package)
-            if not _has_init(directory):
+            if not _has_init(directory, probe):
                 break
         else:
             last = os.path.join(directory, parts[-1])
             for candidate in (os.path.join(last, INIT), last + ".py"):
-                if os.path.isfile(candidate):
+                if probe.is_file(candidate):
                     return candidate
     return None
 
 
-def _has_init(directory: str) -> bool:
-    return os.path.isfile(os.path.join(directory, INIT))
+def _has_init(directory: str, probe: Probe) -> bool:
+    return probe.is_file(os.path.join(directory, INIT))
 
 
 def _is_identifier(part: str) -> bool:
