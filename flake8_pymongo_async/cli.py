@@ -16,7 +16,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence
 
 from . import __version__, exit_codes
-from .plumbing import PROG
+from .defaults import PROG
 
 if TYPE_CHECKING:
     from .rules.registry import Rule

@@ -26,7 +26,6 @@ value; the command prints it and exits 2.
 """
 from __future__ import annotations
 
-import fnmatch
 import os
 import re
 import sys
@@ -34,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
+from .defaults import matches_filename
 from .filesize import DEFAULT_MAX_FILE_SIZE, parse_max_file_size
 from .settings import Settings, parse_extra_factories, parse_source_roots
 
@@ -134,17 +134,6 @@ def normalize_pattern(pattern: str, parent: str) -> str:
     if pattern == "." or separator in pattern or (alternate and alternate in pattern):
         pattern = os.path.abspath(os.path.join(parent, pattern))
     return pattern.rstrip(separator + alternate)
-
-
-def matches_filename(path: str, patterns: Sequence[str]) -> bool:
-    """flake8's ``matches_filename``: the basename or the absolute path matches a pattern."""
-    if not patterns:
-        return False
-    basename = os.path.basename(path)
-    if basename not in {".", ".."} and any(fnmatch.fnmatch(basename, p) for p in patterns):
-        return True
-    absolute = os.path.abspath(path)
-    return any(fnmatch.fnmatch(absolute, p) for p in patterns)
 
 
 # --- the file --------------------------------------------------------------------------------------

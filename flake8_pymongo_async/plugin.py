@@ -23,7 +23,7 @@ from flake8.exceptions import ExecutionError, PluginExecutionFailed  # type: ign
 
 from . import __version__, checker
 from .project.index import ProjectIndex
-from .plumbing import default_cache_dir
+from .defaults import default_cache_dir
 from .settings import (DEFAULT_SETTINGS, FACTORIES_OPTION, FACTORY_KINDS, SOURCE_ROOTS_OPTION, Settings,
                        parse_extra_factories, parse_source_roots)
 

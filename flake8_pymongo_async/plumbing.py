@@ -1,6 +1,5 @@
 """What the commands ``check``, ``fix`` and ``report`` share, defined once.
 
-- the program's name (``PROG``), which is also its distribution's and its SARIF tool's name;
 - the names of the output formats of ``check`` and ``report``;
 - ``-j``/``--jobs``: parsing it (``parse_jobs``) and how many processes it means (``resolve_jobs``);
 - the configuration (``load_config``: ``--isolated``, ``--config`` or the nearest pyproject.toml)
@@ -26,14 +25,12 @@ from pathlib import Path
 from typing import List, Literal, Optional, Sequence, Set, Tuple, get_args
 
 from . import exit_codes
-from .config import (Config, ConfigError, Selection, common_start, find_pyproject, load, matches_filename,
-                     max_file_size, parse_codes)
+from .config import Config, ConfigError, Selection, common_start, find_pyproject, load, max_file_size, parse_codes
+from .defaults import DEFAULT_EXCLUDE, PROG, default_cache_dir, matches_filename
 from .diagnostics import Diagnostic
 from .files import display, identity
 from .filesize import add_max_file_size_argument
 from .settings import Settings
-
-PROG = "flake8-pymongo-async"
 
 CheckFormat = Literal["text", "json", "sarif", "github"]
 CHECK_FORMATS: Tuple[CheckFormat, ...] = get_args(CheckFormat)
@@ -51,13 +48,6 @@ def usage_error(message: str, command: str = "") -> int:
 
 
 # --- the cache of module summaries ------------------------------------------------------------------
-
-
-def default_cache_dir() -> str:
-    """Where module summaries are cached unless told otherwise: ``$XDG_CACHE_HOME/flake8-pymongo-async``,
-    else ``~/.cache/flake8-pymongo-async`` (never inside the project being checked)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, PROG)
 
 
 def cache_directory(config: Config, no_cache: bool = False, option: Optional[str] = None) -> Optional[str]:
@@ -119,13 +109,6 @@ def selection(args: argparse.Namespace, config: Config) -> Selection:
 
 # --- discovery -----------------------------------------------------------------------------------
 
-# flake8's default exclude, plus the virtualenv, cache and build directories a project rarely wants
-# linted (ruff skips them too). Patterns match a directory's basename or its absolute path.
-FLAKE8_EXCLUDE = (".svn", "CVS", ".bzr", ".hg", ".git", "__pycache__", ".tox", ".nox", ".eggs", "*.egg")
-DEFAULT_EXCLUDE = FLAKE8_EXCLUDE + (
-    ".venv", "venv", ".mypy_cache", ".pytest_cache", ".ruff_cache", "node_modules", "site-packages",
-    "build", "dist", "*.egg-info",
-)
 FILENAME_PATTERNS = ("*.py",)
 
 

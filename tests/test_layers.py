@@ -17,7 +17,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent / PACKAGE
 # own __init__); a package path covers every module inside it.
 LAYERS: Sequence[Tuple[str, Sequence[str]]] = (
     ("foundation", ("", "diagnostics", "settings", "exit_codes", "files", "columns", "noqa", "filesize", "writes",
-                    "processes", "config", "plumbing")),
+                    "processes", "defaults", "config", "plumbing")),
     ("api", ("api",)),
     ("semantic", ("semantic",)),
     ("project", ("project",)),

@@ -92,7 +92,7 @@ def _defined_names(path: Path) -> List[str]:
     return names
 
 
-@pytest.mark.parametrize("name", ["PROG", "Finding", "FileResult", "parse_jobs", "load_config", "discover",
+@pytest.mark.parametrize("name", ["Finding", "FileResult", "parse_jobs", "load_config", "discover",
                                   "setup", "add_common_arguments", "CHECK_FORMATS", "REPORT_FORMATS"])
 def test_defined_once(name: str) -> None:
     """The shared names exist in plumbing.py and nowhere else in the package."""
@@ -101,10 +101,18 @@ def test_defined_once(name: str) -> None:
     assert where == ["flake8_pymongo_async/plumbing.py"]
 
 
+@pytest.mark.parametrize("name", ["PROG", "default_cache_dir", "DEFAULT_EXCLUDE", "matches_filename"])
+def test_shared_with_the_plugin_defined_once(name: str) -> None:
+    """What the flake8 plugin shares with the commands exists in defaults.py and nowhere else."""
+    where = [path.relative_to(ROOT).as_posix() for path in sorted(PACKAGE.rglob("*.py"))
+             if name in _defined_names(path)]
+    assert where == ["flake8_pymongo_async/defaults.py"]
+
+
 def test_program_name_is_written_once() -> None:
     """Every module names the program through PROG (the pyproject table and flake8's plugin name aside)."""
     quoted = '"flake8-pymongo-async"'
-    allowed = {"plumbing.py", "config.py", "plugin.py", "__init__.py"}
+    allowed = {"defaults.py", "config.py", "plugin.py", "__init__.py"}
     where = [path.relative_to(ROOT).as_posix() for path in sorted(PACKAGE.rglob("*.py"))
              if quoted in path.read_text(encoding="utf-8") and not (path.parent == PACKAGE and path.name in allowed)]
     assert where == []

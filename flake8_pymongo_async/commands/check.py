@@ -18,7 +18,8 @@ from .. import exit_codes, plumbing
 from ..config import Config, ConfigError, max_file_size
 from ..files import display
 from ..filesize import add_max_file_size_argument
-from ..plumbing import CHECK_FORMATS, PROG, STDIN, ErrorKind, FileResult
+from ..defaults import PROG
+from ..plumbing import CHECK_FORMATS, STDIN, ErrorKind, FileResult
 from . import engine
 
 

@@ -13,7 +13,7 @@ import json
 import sys
 
 from .. import exit_codes
-from ..plumbing import PROG
+from ..defaults import PROG
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -21,7 +21,8 @@ from ..config import ConfigError, Selection
 from ..files import TooLarge, display
 from ..filesize import DEFAULT_MAX_FILE_SIZE
 from ..fix.source import SourceError, SourceFile, read_source, write_source
-from ..plumbing import PROG, STDIN
+from ..defaults import PROG
+from ..plumbing import STDIN
 from ..settings import Settings
 from ..writes import WriteRefused
 

@@ -5,7 +5,8 @@ import argparse
 import sys
 
 from .. import exit_codes, plumbing
-from ..plumbing import PROG, REPORT_FORMATS
+from ..defaults import PROG
+from ..plumbing import REPORT_FORMATS
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -12,7 +12,7 @@ from importlib import metadata
 from typing import Dict, Optional
 
 from ..docs_render import doc_path
-from ..plumbing import PROG
+from ..defaults import PROG
 from ..rules.registry import GUIDE, Rule
 
 PYPI_URL = f"https://pypi.org/project/{PROG}/"

@@ -19,7 +19,7 @@ from .. import __version__
 from ..plumbing import FileResult
 from ..docs_render import first_sentence, render_text
 from ..files import display
-from ..plumbing import PROG
+from ..defaults import PROG
 from ..rules.registry import Rule
 from . import Context
 from .links import information_url, rule_url

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from .. import __version__
-from ..plumbing import PROG as TOOL
+from ..defaults import PROG as TOOL
 from ..settings import Settings
 from . import serial
 

@@ -36,8 +36,7 @@ from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Set, 
 from ..files import TooLarge, decode_lines, read_regular
 from ..filesize import DEFAULT_MAX_FILE_SIZE
 from ..api.kinds import DRIVER_PACKAGES
-from ..config import matches_filename
-from ..plumbing import DEFAULT_EXCLUDE
+from ..defaults import DEFAULT_EXCLUDE, matches_filename
 from ..semantic.model import SemanticModel
 from ..semantic.project import EMPTY
 from ..semantic.summary import ModuleSummary, ValueKind, ValueSummary, summarize

@@ -7,7 +7,8 @@ import json
 from typing import Callable, Dict, List
 
 from ..files import display
-from ..plumbing import PROG, ReportFormat
+from ..defaults import PROG
+from ..plumbing import ReportFormat
 from .collect import ClassifiedFinding, Report, RuleRow
 
 TITLE = "Motor → PyMongo Async migration report"
