@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 PACKAGE = "flake8_pymongo_async"
 PACKAGE_DIR = Path(__file__).resolve().parent.parent / PACKAGE
@@ -139,3 +139,21 @@ def test_modules_fall_into_their_package_layer_by_prefix() -> None:
     assert names[layer_of(PACKAGE) or 0] == "foundation"
     assert layer_of(f"{PACKAGE}.semanticx") is None  # a prefix is a whole dotted part
     assert layer_of("flake8_pymongo_asyncx.cli") is None
+
+
+def test_the_plugin_imports_none_of_the_commands_machinery() -> None:
+    # flake8 imports the plugin in every process it starts: what only the commands use (their
+    # options, configuration files, output formats, the fixer) must not come along with it.
+    known = modules(PACKAGE_DIR, PACKAGE)
+    reached: Set[str] = set()
+    todo = [f"{PACKAGE}.plugin"]
+    while todo:
+        module = todo.pop()
+        if module in reached or module not in known:
+            continue
+        reached.add(module)
+        todo.extend(name for _, name in imported(module, known[module], known))
+    commands_only = {f"{PACKAGE}.{name}" for name in ("plumbing", "config", "cli", "processes", "writes")}
+    assert f"{PACKAGE}.checker" in reached  # the walk did follow the imports
+    assert sorted(m for m in reached if m in commands_only or m.split(".")[1:2] in (
+        ["commands"], ["fix"], ["output"], ["report"])) == []
