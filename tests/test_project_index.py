@@ -12,7 +12,7 @@ from flake8_pymongo_async import checker
 from flake8_pymongo_async.config import ConfigError, load
 from flake8_pymongo_async.project.imports import candidate_names, import_specs, scan_import_specs
 from flake8_pymongo_async.project.index import ProjectIndex, Record
-from flake8_pymongo_async.project.locate import place_of, resolve, roots_for
+from flake8_pymongo_async.project.locate import FRESH, Probe, place_of, resolve, roots_for
 from flake8_pymongo_async.semantic.external import absolute_name
 from flake8_pymongo_async.project import serial
 from flake8_pymongo_async.semantic.summary import ModuleSummary, ValueKind, ValueSummary
@@ -62,6 +62,22 @@ def test_configured_source_roots_come_after_the_package_root(tmp_path: Path) -> 
     assert resolve("lib.db", configured) == str(tmp_path / "odd/place/lib/db.py")
     with pytest.raises(ValueError, match=r"^--pma-source-roots: bad entry 'nope': not a directory"):
         parse_source_roots(["nope"], str(tmp_path))
+
+
+def test_a_probe_asks_the_file_system_once_per_path(tmp_path: Path) -> None:
+    # The index's Probe memoises: a file removed during the run is still seen (the run's view of
+    # the project stays one view); FRESH, for one-off callers, asks every time.
+    write(tmp_path, {"app/__init__.py": "", "app/db.py": DB})
+    probe = Probe()
+    roots = (str(tmp_path),)
+    assert resolve("app.db", roots, probe) == str(tmp_path / "app/db.py")
+    assert probe.is_package(str(tmp_path / "app")) and probe.is_dir(str(tmp_path / "app"))
+    (tmp_path / "app/db.py").unlink()
+    (tmp_path / "app/__init__.py").unlink()
+    assert resolve("app.db", roots, probe) == str(tmp_path / "app/db.py")
+    assert probe.is_package(str(tmp_path / "app"))
+    assert resolve("app.db", roots, FRESH) is None and not FRESH.is_package(str(tmp_path / "app"))
+    assert not Probe().is_package(str(tmp_path / "app"))
 
 
 def test_source_roots_in_pyproject_are_relative_to_it(tmp_path: Path) -> None:

@@ -28,10 +28,21 @@ class Probe:
     The index asks the same few for every module it looks at (the ``__init__.py`` of each package
     above it, the candidates of each import): the files of the project do not move during a run."""
 
-    __slots__ = ("_memo",)
+    __slots__ = ("_memo", "_packages")
 
     def __init__(self, memo: bool = True) -> None:
         self._memo: Optional[Dict[Tuple[str, bool], bool]] = {} if memo else None
+        self._packages: Optional[Dict[str, bool]] = {} if memo else None
+
+    def is_package(self, directory: str) -> bool:
+        """Whether ``directory`` holds an ``__init__.py`` (asked for every package above every
+        module and import: memoised by the directory alone)."""
+        if self._packages is None:
+            return os.path.isfile(os.path.join(directory, INIT))
+        found = self._packages.get(directory)
+        if found is None:
+            found = self._packages[directory] = self.is_file(os.path.join(directory, INIT))
+        return found
 
     def is_file(self, path: str) -> bool:
         return self._ask(path, False)
@@ -75,7 +86,7 @@ def place_of(path: str, probe: Probe = FRESH) -> Optional[Place]:
     is_package = filename == INIT
     parts = [] if is_package else [stem]
     for _ in range(MAX_PACKAGE_DEPTH):
-        if not _has_init(directory, probe):
+        if not probe.is_package(directory):
             break
         parts.insert(0, os.path.basename(directory))
         parent = os.path.dirname(directory)
@@ -129,7 +140,7 @@ def resolve(name: str, roots: Sequence[str], probe: Probe = FRESH) -> Optional[s
         directory = root
         for package in parts[:-1]:
             directory = os.path.join(directory, package)
-            if not _has_init(directory, probe):
+            if not probe.is_package(directory):
                 break
         else:
             last = os.path.join(directory, parts[-1])
@@ -137,10 +148,6 @@ def resolve(name: str, roots: Sequence[str], probe: Probe = FRESH) -> Optional[s
                 if probe.is_file(candidate):
                     return candidate
     return None
-
-
-def _has_init(directory: str, probe: Probe) -> bool:
-    return probe.is_file(os.path.join(directory, INIT))
 
 
 def _is_identifier(part: str) -> bool:
