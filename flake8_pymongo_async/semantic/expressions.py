@@ -135,7 +135,7 @@ class Expressions(ModelState):
         self.consume(base, "await" if node.attr == "__await__" else "attribute", node)
         for on_attribute in self.handlers.attribute:
             on_attribute(self, node, base, False)
-        chain = dotted(node) if self.chains_recorded else None
+        chain = dotted(node) if node.attr in self.chain_attrs else None
         if chain is not None:
             scope: Optional[Scope] = self.scope
             while scope is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 from abc import abstractmethod
-from typing import TYPE_CHECKING, Callable, Dict, Iterable, List, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Dict, Iterable, List, Optional, Sequence, Set
 
 from ..diagnostics import Fix, NoCounterpart
 from ..settings import Settings
@@ -43,7 +43,9 @@ class ModelState:
         self.current_function: Optional[FunctionInfo] = None
         self.dead = 0  # > 0 while walking a branch that never runs (`if False:`)
         self.current_stmt: Optional[ast.stmt] = None  # the statement whose expressions are being walked
-        self.chains_recorded = False  # whether any `a.b.c = value` was seen (else no chain lookups)
+        # The last attribute of every `a.b.c = value` seen: a read of `x.y` looks for a stored chain
+        # only when `y` is one of them (most attribute reads are not).
+        self.chain_attrs: Set[str] = set()
         # Module-level names holding async driver objects -> the name of the object they derive
         # from (`db = client.app` makes "db" -> "client"), so uses of either reach one client.
         self.module_roots: Dict[str, str] = {}

@@ -294,7 +294,7 @@ class Statements(ModelState):
             chain = dotted(target)
             if chain is not None:
                 self.scope.chains[chain] = value
-                self.chains_recorded = True
+                self.chain_attrs.add(target.attr)
         else:
             record_store(self, target, value)  # aiohttp `app["mongo"] = client`
             self.target_expr(target)
